@@ -1,0 +1,20 @@
+/* main.c - `kubectl milvus-l7`: the command table. */
+#include "ml7/cli.h"
+
+static const struct ml7_cmd *const commands[] = {
+	&ml7_cmd_version,
+	&ml7_cmd_help,
+	NULL
+};
+
+static const struct ml7_tool tool = {
+	.name = "kubectl milvus-l7",
+	.prog = "kubectl-milvus-l7",
+	.summary = "put an AWS Application Load Balancer (TLS, gRPC) in front of Milvus and prove it works",
+	.commands = commands,
+};
+
+int main(int argc, char **argv)
+{
+	return ml7_cli_main(&tool, argc, argv);
+}

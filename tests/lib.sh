@@ -1,0 +1,65 @@
+# tests/lib.sh - helpers for the shell tests; source it.
+#
+# Each check prints "ok - NAME" or "not ok - NAME" (with the reason), and
+# t_done prints "N passed, N failed" and returns non-zero on any failure.
+# ML7_BIN is the folder with the built binaries (default: bin).
+
+: "${ML7_BIN:=bin}"
+KML7="$ML7_BIN/kubectl-milvus_l7"
+HML7="$ML7_BIN/helm-milvus-l7"
+T_PASS=0
+T_FAIL=0
+T_OUT=""
+T_ERR=""
+T_RC=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ml7-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+
+t_pass() { T_PASS=$((T_PASS + 1)); echo "ok - $1"; }
+t_fail() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok - $1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	[ -n "$T_ERR" ] && printf '#   stderr: %s\n' "$(head -c 600 "$T_TMP/err")"
+	return 0
+}
+
+# t_run CMD...: runs a command, keeps stdout, stderr and the exit code.
+t_run() {
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+	T_RC=$?
+	T_OUT=$(cat "$T_TMP/out")
+	T_ERR=$(cat "$T_TMP/err")
+}
+
+# t_expect NAME RC [GREP-PATTERN-ON-STDOUT [GREP-PATTERN-ON-STDERR]] -- CMD...
+t_expect() {
+	local name=$1 rc=$2 out_re="" err_re=""
+	shift 2
+	if [ "$1" != "--" ]; then out_re=$1; shift; fi
+	if [ "$1" != "--" ]; then err_re=$1; shift; fi
+	shift
+	t_run "$@"
+	if [ "$T_RC" != "$rc" ]; then
+		t_fail "$name" "exit code $T_RC, want $rc"
+	elif [ -n "$out_re" ] && ! grep -Eq -- "$out_re" "$T_TMP/out"; then
+		t_fail "$name" "stdout does not match /$out_re/: $(head -c 300 "$T_TMP/out")"
+	elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" "$T_TMP/err"; then
+		t_fail "$name" "stderr does not match /$err_re/"
+	else
+		t_pass "$name"
+	fi
+}
+
+# t_check NAME CMD...: passes when CMD exits 0.
+t_check() {
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then t_pass "$name"; else t_fail "$name" "failed: $*"; fi
+}
+
+t_done() {
+	echo "$T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
