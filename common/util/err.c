@@ -11,6 +11,7 @@ void ml7_err_clear(struct ml7_err *err)
 		return;
 	err->code = 0;
 	err->http_status = 0;
+	err->reason[0] = '\0';
 	err->msg[0] = '\0';
 }
 

@@ -43,6 +43,8 @@ enum ml7_exit {
 struct ml7_err {
 	int code;            /* enum ml7_code, 0 when clear */
 	long http_status;    /* HTTP status when one was involved, else 0 */
+	char reason[48];     /* a machine-readable cause when known (Kubernetes Status
+				reason: "NotFound", "Conflict", "AlreadyExists"), else "" */
 	char msg[ML7_ERR_MSG_MAX];
 };
 
