@@ -20,11 +20,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+ML7_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Iinclude $(PKG_CFLAGS) -MMD -MP
 LDLIBS := $(PKG_LIBS)
 ifeq ($(SAN),1)
-CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ML7_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
@@ -46,14 +46,14 @@ all: $(LIB) $(KUBECTL) $(HELM)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ML7_CFLAGS) -c -o $@ $<
 
 # the version is compiled into one object; the commit stamp changes only when HEAD does
 $(BUILD)/commit.stamp: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(VERSION) $(GIT_COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(GIT_COMMIT)' > $@
 $(BUILD)/obj/common/version.o: $(BUILD)/commit.stamp
-$(BUILD)/obj/common/version.o: CFLAGS += -DML7_VERSION='"$(VERSION)"' -DML7_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(BUILD)/obj/common/version.o: ML7_CFLAGS += -DML7_VERSION='"$(VERSION)"' -DML7_GIT_COMMIT='"$(GIT_COMMIT)"'
 FORCE:
 
 $(LIB): $(call obj,$(LIB_SRC))

@@ -224,12 +224,13 @@ static int read_node(struct reader *r, yaml_event_t *ev, int depth, cJSON **out)
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)ev->data.alias.anchor;
 
-		for (struct anchor *a = r->anchors; a; a = a->next)
-			if (strcmp(a->name, name) == 0) {
-				node = cJSON_Duplicate(a->node, 1);
-				break;
-			}
-		if (!node && !r->anchors)
+		const struct anchor *a = r->anchors;
+
+		while (a && strcmp(a->name, name) != 0)
+			a = a->next;
+		if (a)
+			node = cJSON_Duplicate(a->node, 1);
+		else
 			return ml7_err_set(r->err, ML7_EINVAL, "%s: line %lu: unknown alias '%s'", r->name,
 					   (unsigned long)ev->start_mark.line + 1, name);
 		break;

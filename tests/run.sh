@@ -19,8 +19,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 count_cmocka() {   # file -> "passed failed"
-	awk '/\[  PASSED  \]/ {p += $4} /\[  FAILED  \] [0-9]+ test/ {f += $4}
-	     END {print p + 0, f + 0}' "$1"
+	local p f
+	p=$(grep -oE '\[  PASSED  \] [0-9]+' "$1" | awk '{s += $NF} END {print s + 0}')
+	f=$(grep -oE '\[  FAILED  \] [0-9]+ test' "$1" | awk '{s += $(NF-1)} END {print s + 0}')
+	echo "$p $f"
 }
 
 # Peers shared by the shell tests: the real kube-apiserver (when it is built or
