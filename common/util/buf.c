@@ -1,4 +1,5 @@
 /* buf.c - growable buffer with a cap. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,4 +148,38 @@ char *ml7_buf_detach(struct ml7_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int ml7_buf_read_file(struct ml7_buf *b, const char *path, struct ml7_err *err)
+{
+	size_t old = b->len, n;
+	char chunk[8192];
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return ml7_err_set(err, errno == ENOENT ? ML7_ENOTFOUND : ML7_EIO, "cannot read '%s': %s",
+				   path, strerror(errno));
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		rc = ml7_buf_append(b, chunk, n);
+		if (rc == ML7_ELIMIT)
+			ml7_err_set(err, rc, "cannot read '%s': larger than %zu bytes", path, buf_max(b));
+		else if (rc)
+			ml7_err_set(err, rc, "cannot read '%s': out of memory", path);
+	}
+	if (rc == 0 && ferror(f))
+		rc = ml7_err_set(err, ML7_EIO, "cannot read '%s': %s", path, strerror(errno ? errno : EIO));
+	if (rc == 0 && !b->data)
+		rc = ml7_buf_reserve(b, 0) ? ml7_err_set(err, ML7_ENOMEM, "out of memory") : 0;
+	if (b->secret)
+		ml7_wipe(chunk, sizeof(chunk));
+	fclose(f);
+	if (rc && b->data) {
+		if (b->secret)
+			ml7_wipe(b->data + old, b->len - old);
+		b->len = old;
+		b->data[old] = '\0';
+	}
+	return rc;
 }

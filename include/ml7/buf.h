@@ -36,4 +36,11 @@ void ml7_buf_free(struct ml7_buf *b);
 /* Hands the storage to the caller (never NULL on success: "" for empty). */
 char *ml7_buf_detach(struct ml7_buf *b);
 
+struct ml7_err;
+/* Appends the whole file at path to b, within b->max (set b->secret first for
+ * a key or a credentials file: no copy is left behind).  0, ML7_ENOTFOUND
+ * (no such file), ML7_ELIMIT (larger than b->max), ML7_ENOMEM or ML7_EIO,
+ * with "cannot read 'path': ..." in err; b keeps its old content on failure. */
+int ml7_buf_read_file(struct ml7_buf *b, const char *path, struct ml7_err *err);
+
 #endif
