@@ -5,6 +5,7 @@
 # ML7_BIN is the folder with the built binaries (default: bin).
 
 : "${ML7_BIN:=bin}"
+[ -d "$ML7_BIN" ] && ML7_BIN=$(cd "$ML7_BIN" && pwd)   # absolute: tests may cd
 KML7="$ML7_BIN/kubectl-milvus_l7"
 HML7="$ML7_BIN/helm-milvus-l7"
 T_PASS=0

@@ -5,6 +5,8 @@
 # tests/e2e/*.sh, each ending with "N passed, N failed".
 #   tests/run.sh [plain|asan]...      (default: both)
 #   ML7_TEST_FILTER=regex             run only the test files whose path matches
+#   ML7_BUILD_ROOT=build/NAME         builds, logs and the kube peer under that folder
+#                                     (several people testing at once; default build)
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -12,7 +14,8 @@ variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(plain asan)
 pass=0
 fail=0
-log_dir=build/test-logs
+root=${ML7_BUILD_ROOT:-build}
+log_dir=$root/test-logs
 mkdir -p "$log_dir"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
@@ -28,7 +31,7 @@ count_cmocka() {   # file -> "passed failed"
 # Peers shared by the shell tests: the real kube-apiserver (when it is built or
 # can be), started once per run.
 if [ -x tests/peers/kube/up.sh ] && [ -z "${ML7_NO_KUBE:-}" ]; then
-	export ML7_KUBE_DIR="$top/build/kube-peer"
+	export ML7_KUBE_DIR="$top/$root/kube-peer"
 	tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1 || true
 	rm -rf "$ML7_KUBE_DIR"
 	if tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$log_dir/kube-up.log" 2>&1; then
@@ -44,8 +47,8 @@ fi
 
 for v in "${variants[@]}"; do
 	case $v in
-	plain) mk=(BUILD=build/plain BINDIR=build/plain/bin) ;;
-	asan) mk=(BUILD=build/asan BINDIR=build/asan/bin SAN=1 CFLAGS="-O1 -g") ;;
+	plain) mk=(BUILD=$root/plain BINDIR=$root/plain/bin) ;;
+	asan) mk=(BUILD=$root/asan BINDIR=$root/asan/bin SAN=1 CFLAGS="-O1 -g") ;;
 	*) echo "unknown variant $v"; exit 2 ;;
 	esac
 	echo "== $v build"
@@ -55,7 +58,7 @@ for v in "${variants[@]}"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	for t in build/$v/tests/test_*; do
+	for t in $root/$v/tests/test_*; do
 		[ -x "$t" ] || continue
 		[[ -n "${ML7_TEST_FILTER:-}" && ! "$t" =~ $ML7_TEST_FILTER ]] && continue
 		name=$(basename "$t")
@@ -80,7 +83,7 @@ for v in "${variants[@]}"; do
 		[[ -n "${ML7_TEST_FILTER:-}" && ! "$s" =~ $ML7_TEST_FILTER ]] && continue
 		name=$(basename "$s" .sh)
 		out="$log_dir/$v-$name.log"
-		ML7_BIN="$top/build/$v/bin" ML7_VARIANT=$v timeout 900 bash "$s" >"$out" 2>&1 </dev/null
+		ML7_BIN="$top/$root/$v/bin" ML7_VARIANT=$v timeout 900 bash "$s" >"$out" 2>&1 </dev/null
 		rc=$?
 		last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 		p=$(echo "$last" | awk '{print $1 + 0}')
