@@ -12,17 +12,10 @@
 #include "ml7/cancel.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
+#include "ml7/clock.h"
 #include "ml7/run.h"
 
 extern char **environ;
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* environ with env_add applied (a name set twice: the later one wins). */
 static char **child_env(const char *const *add)
@@ -66,7 +59,7 @@ int ml7_run(const struct ml7_run_opts *o, struct ml7_run_result *res, struct ml7
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
 	posix_spawn_file_actions_t fa;
 	size_t max = o->max_output ? o->max_output : 4u << 20, written = 0;
-	long deadline = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : 0;
+	long deadline = o->timeout_ms > 0 ? ml7_now_ms() + o->timeout_ms : 0;
 	char **env = NULL;
 	pid_t pid = -1;
 	int rc = 0, wstatus = 0, spawn_rc, fa_ok = 0;
@@ -114,7 +107,7 @@ int ml7_run(const struct ml7_run_opts *o, struct ml7_run_result *res, struct ml7
 		int np = 0, wait = -1;
 
 		if (deadline) {
-			wait = (int)(deadline - now_ms());
+			wait = (int)(deadline - ml7_now_ms());
 			if (wait <= 0) {
 				rc = ml7_err_set(err, ML7_ETIMEDOUT, "'%s' did not finish within %ld ms",
 						 o->argv[0], o->timeout_ms);

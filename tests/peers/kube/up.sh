@@ -47,6 +47,17 @@ ADMIN_TOKEN=$(openssl rand -hex 24); LIMITED_TOKEN=$(openssl rand -hex 24)
 printf '%s,ml7-admin,ml7-admin,"system:masters"\n%s,ml7-limited,ml7-limited\n' \
   "$ADMIN_TOKEN" "$LIMITED_TOKEN" >tokens.csv
 chmod 600 ./*.key tokens.csv
+# every write request is recorded (DIR/audit.log, one JSON event per line): tests prove with it
+# that a dry run or a second run writes nothing
+cat >audit-policy.yaml <<'EOF2'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: None
+  verbs: [get, list, watch]
+- level: Metadata
+EOF2
 
 # --- processes --------------------------------------------------------------------------------
 # launch NAME CMD...: runs CMD under `timeout` (its own process group, so down.sh can kill the
@@ -84,7 +95,8 @@ launch kube-apiserver "$BIN/kube-apiserver" --etcd-servers "$E" \
   --client-ca-file "$DIR/client-ca.crt" --token-auth-file "$DIR/tokens.csv" \
   --authorization-mode RBAC --service-account-issuer https://kubernetes.default.svc \
   --service-account-key-file "$DIR/sa.pub" --service-account-signing-key-file "$DIR/sa.key" \
-  --service-cluster-ip-range 10.0.0.0/16 --endpoint-reconciler-type none --profiling=false
+  --service-cluster-ip-range 10.0.0.0/16 --endpoint-reconciler-type none --profiling=false \
+  --audit-policy-file "$DIR/audit-policy.yaml" --audit-log-path "$DIR/audit.log"
 
 write_kubeconfig() {  # write_kubeconfig CURRENT-CONTEXT USER-ENTRIES-YAML
   cat <<EOF
@@ -140,7 +152,7 @@ child() {  # the server process under the watchdog whose pid is in DIR/NAME.pid
   printf '%s=%q\n' KUBE_SERVER "https://127.0.0.1:$KUBE_PORT" KUBE_PORT "$KUBE_PORT" \
     KUBE_CA "$DIR/ca.crt" KUBE_TOKEN "$ADMIN_TOKEN" KUBE_LIMITED_TOKEN "$LIMITED_TOKEN" \
     KUBE_CLIENT_CERT "$DIR/admin.crt" KUBE_CLIENT_KEY "$DIR/admin.key" \
-    KUBE_CLIENT_CA "$DIR/client-ca.crt" KUBECONFIG_FILE "$DIR/kubeconfig" KUBE_VERSION v1.20.2 \
+    KUBE_CLIENT_CA "$DIR/client-ca.crt" KUBECONFIG_FILE "$DIR/kubeconfig" KUBE_VERSION v1.20.2 KUBE_AUDIT_LOG "$DIR/audit.log" \
     KUBE_DIR "$DIR" KUBE_DEADLINE $(($(date +%s) + TTL)) ETCD_PORT "$ETCD_PORT" \
     ETCD_PID "$(child etcd)" APISERVER_PID "$(child kube-apiserver)" \
     CONTROLLER_MANAGER_PID "$(child kube-controller-manager)" \
