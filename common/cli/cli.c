@@ -622,6 +622,8 @@ int ml7_cli_main(const struct ml7_tool *tool, int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tool = tool;
+	ctx.argc = argc;
+	ctx.argv = (const char *const *)argv;
 	ctx.stdout_tty = isatty(STDOUT_FILENO);
 	ctx.stderr_tty = isatty(STDERR_FILENO);
 	ctx.color = ctx.stderr_tty && !getenv("NO_COLOR");

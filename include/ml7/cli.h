@@ -77,6 +77,8 @@ struct ml7_ctx {
 	int help;                   /* -h/--help was given */
 	const char *output;         /* -o value, NULL when not given */
 	struct ml7_kube_flags kube;
+	int argc;                   /* the whole command line, as the user typed it */
+	const char *const *argv;
 	int stdout_tty, stderr_tty;
 	int color;                  /* stderr is a terminal and NO_COLOR is unset */
 };
