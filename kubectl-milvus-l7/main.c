@@ -1,7 +1,10 @@
 /* main.c - `kubectl milvus-l7`: the command table. */
 #include "ml7/cli.h"
 
+extern const struct ml7_cmd cmd_ingress;
+
 static const struct ml7_cmd *const commands[] = {
+	&cmd_ingress,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
 	NULL
