@@ -142,7 +142,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *ud)
 {
-	(void)c, (void)ud;
+	const struct xfer *x = ud;
+
+	(void)c;
 	switch (type) {
 	case CURLINFO_HEADER_OUT:
 		ml7_log_data(ML7_LOG_WIRE, "> ", data, n);
@@ -151,7 +153,10 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *ud)
 		ml7_log_data(ML7_LOG_WIRE, "< ", data, n);
 		break;
 	case CURLINFO_DATA_OUT:
-		ml7_log_data(ML7_LOG_WIRE, "> ", data, n > 2048 ? 2048 : n);
+		if (x && x->req->secret_body)   /* e.g. a private key on its way to ACM */
+			ml7_log(ML7_LOG_WIRE, "> [%zu bytes of secret body not shown]", n);
+		else
+			ml7_log_data(ML7_LOG_WIRE, "> ", data, n > 2048 ? 2048 : n);
 		break;
 	case CURLINFO_DATA_IN:
 		ml7_log_data(ML7_LOG_WIRE, "< ", data, n > 2048 ? 2048 : n);
@@ -238,8 +243,10 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, ml7_log_enabled(ML7_LOG_WIRE) ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &x);
 
 	cc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, NULL);   /* x lives on this stack frame */
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &resp->seconds);
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)

@@ -1,9 +1,11 @@
 /* main.c - `kubectl milvus-l7`: the command table. */
 #include "ml7/cli.h"
 
+extern const struct ml7_cmd cmd_cert;
 extern const struct ml7_cmd cmd_ingress;
 
 static const struct ml7_cmd *const commands[] = {
+	&cmd_cert,
 	&cmd_ingress,
 	&ml7_cmd_version,
 	&ml7_cmd_help,

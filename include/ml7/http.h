@@ -44,6 +44,7 @@ struct ml7_http_req {
 	const char *userpwd;         /* secret: "user:password" (SigV4: "AKID:SECRET") */
 	int (*on_data)(void *userdata, const char *data, size_t n);
 	void *userdata;
+	int secret_body;             /* the request body holds a secret: never logged, not even redacted */
 };
 
 struct ml7_http_resp {
