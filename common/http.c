@@ -16,6 +16,7 @@ struct ml7_http {
 };
 
 struct xfer {
+	CURL *curl;
 	const struct ml7_http_req *req;
 	struct ml7_http_resp *resp;
 	int limit_hit;
@@ -92,6 +93,19 @@ int ml7_http_new(const struct ml7_http_opts *o, struct ml7_http **out, struct ml
 	return 0;
 }
 
+int ml7_http_set_client_cert(struct ml7_http *h, const char *cert_pem, size_t cert_len,
+			     const char *key_pem, size_t key_len, struct ml7_err *err)
+{
+	int bad = set_blob(h->curl, CURLOPT_SSLCERT_BLOB, cert_pem, cert_len);
+
+	bad |= set_blob(h->curl, CURLOPT_SSLKEY_BLOB, key_pem, key_len);
+	bad |= curl_easy_setopt(h->curl, CURLOPT_SSLCERTTYPE, "PEM") != CURLE_OK;
+	bad |= curl_easy_setopt(h->curl, CURLOPT_SSLKEYTYPE, "PEM") != CURLE_OK;
+	if (bad)
+		return ml7_err_set(err, ML7_EINVAL, "cannot set the client certificate (libcurl refused it)");
+	return 0;
+}
+
 void ml7_http_free(struct ml7_http *h)
 {
 	if (!h)
@@ -106,7 +120,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	struct xfer *x = ud;
 	size_t len = size * n;
 
-	if (x->req->on_data) {
+	if (x->req->on_data && !x->resp->status)
+		curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->resp->status);
+	if (x->req->on_data && x->resp->status >= 200 && x->resp->status < 300) {
 		if (x->req->on_data(x->req->userdata, p, len)) {
 			x->callback_stop = 1;
 			return 0;
@@ -199,7 +215,7 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 		struct ml7_err *err)
 {
 	struct curl_slist *hdrs = NULL;
-	struct xfer x = {req, resp, 0, 0};
+	struct xfer x = {h->curl, req, resp, 0, 0};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURL *c = h->curl;
 	CURLcode cc;
@@ -234,6 +250,10 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 0L);
 	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, req->aws_sigv4);
 	curl_easy_setopt(c, CURLOPT_USERPWD, req->userpwd);
+	if (req->bearer) {
+		curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, req->bearer);
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -253,6 +273,8 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 		snprintf(resp->content_type, sizeof(resp->content_type), "%s", ct);
 	/* the secret and the body must not stay referenced by the handle */
 	curl_easy_setopt(c, CURLOPT_USERPWD, NULL);
+	curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, NULL);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
@@ -264,9 +286,13 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 				 req->method, req->url, resp->body.max ? resp->body.max : (size_t)ML7_BUF_DEFAULT_MAX);
 	else if (x.callback_stop)
 		rc = 0;     /* the caller stopped the stream on purpose */
-	else if (cc != CURLE_OK)
+	else if (cc != CURLE_OK) {
+		resp->retryable = cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR ||
+				  cc == CURLE_SEND_ERROR || cc == CURLE_PARTIAL_FILE ||
+				  cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
 		rc = ml7_err_set(err, curl_code(cc), "%s %s: %s", req->method, req->url,
 				 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	}
 	ml7_log(ML7_LOG_HTTP, "%s %s %ld (%.0f ms)", req->method, req->url, resp->status,
 		resp->seconds * 1000);
 	return rc;

@@ -3,10 +3,12 @@
 
 extern const struct ml7_cmd cmd_cert;
 extern const struct ml7_cmd cmd_ingress;
+extern const struct ml7_cmd cmd_raw;
 
 static const struct ml7_cmd *const commands[] = {
 	&cmd_cert,
 	&cmd_ingress,
+	&cmd_raw,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
 	NULL

@@ -100,6 +100,12 @@ int ml7_cli_fail(const struct ml7_ctx *ctx, const struct ml7_err *err);
 void ml7_cli_info(const struct ml7_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct ml7_kube;
+/* A Kubernetes client from ctx->kube (the kubectl flags, or for the Helm front
+ * end the HELM_* environment): loads the kubeconfig as kubectl does.  Prints
+ * the error itself and returns its exit code; 0 and *out on success. */
+int ml7_cli_kube(struct ml7_ctx *ctx, struct ml7_kube **out);
+
 /* 1 when -o json, 2 when -o yaml, 0 when not given; -1 (after a usage
  * message) for anything else. */
 int ml7_cli_output_format(const struct ml7_ctx *ctx);

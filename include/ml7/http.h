@@ -31,7 +31,8 @@ struct ml7_http_opts {
 };
 
 /* One request.  The body of the response is collected into resp->body unless
- * on_data is set; then it is streamed to on_data, which returns 0 to go on. */
+ * on_data is set and the status is 2xx; then it is streamed to on_data, which
+ * returns 0 to go on (an error answer is still collected into resp->body). */
 struct ml7_http_req {
 	const char *method;          /* "GET", "POST", ... */
 	const char *url;
@@ -42,6 +43,7 @@ struct ml7_http_req {
 	size_t max_response;         /* cap of resp->body; 0: 64 MiB */
 	const char *aws_sigv4;       /* CURLOPT_AWS_SIGV4 parameter, e.g. "aws:amz:us-east-1:acm" */
 	const char *userpwd;         /* secret: "user:password" (SigV4: "AKID:SECRET") */
+	const char *bearer;          /* secret: sent as "Authorization: Bearer ..." */
 	int (*on_data)(void *userdata, const char *data, size_t n);
 	void *userdata;
 	int secret_body;             /* the request body holds a secret: never logged, not even redacted */
@@ -53,10 +55,18 @@ struct ml7_http_resp {
 	long retry_after_s;          /* Retry-After in seconds, -1 when absent */
 	char content_type[128];
 	double seconds;              /* total time */
+	int retryable;               /* the connection broke before a whole answer came (reset,
+					EOF, HTTP/2 stream error): an idempotent request may be
+					sent again */
 };
 
 int ml7_http_new(const struct ml7_http_opts *opts, struct ml7_http **out, struct ml7_err *err);
 void ml7_http_free(struct ml7_http *h);
+
+/* Replaces the client certificate and key (PEM in memory) for the following
+ * requests, e.g. when an exec credential plugin returned new ones. */
+int ml7_http_set_client_cert(struct ml7_http *h, const char *cert_pem, size_t cert_len,
+			     const char *key_pem, size_t key_len, struct ml7_err *err);
 
 /* Performs the request.  0 when an HTTP response arrived, whatever its status;
  * ML7_ENET, ML7_ETLS, ML7_ETIMEDOUT, ML7_ELIMIT or ML7_ECANCELED otherwise,

@@ -112,6 +112,10 @@ int ml7_kube_config_from_text(const char *text, size_t len, const char *name, co
 
 void ml7_kube_config_free(struct ml7_kube_config *cfg);
 
+/* A deep copy (ml7_kube_new keeps one). */
+int ml7_kube_config_dup(const struct ml7_kube_config *cfg, struct ml7_kube_config **out,
+			struct ml7_err *err);
+
 /* kubectl's --request-timeout: "0", a bare number of seconds, or a Go
  * duration ("1m30s").  0 or ML7_EINVAL. */
 int ml7_kube_parse_timeout(const char *s, long *out_ms, struct ml7_err *err);
