@@ -414,6 +414,11 @@ static int refresh_creds(struct ml7_kube *k, int force, struct ml7_err *err)
 		k->cred_valid = 0;
 		rc = ml7_exec_run(k->cfg->exec, k->exec_cluster_json, stdin_tty(),
 				  k->cfg->request_timeout_ms, &k->cred, err);
+		if (rc == ML7_ENOTFOUND || rc == ML7_EEXEC || rc == ML7_EPROTO) {
+			if (err)
+				err->code = ML7_EAUTH;   /* no credentials: exit 1, as kubectl */
+			return ML7_EAUTH;
+		}
 		if (rc)
 			return rc;
 		k->exec_runs++;

@@ -901,7 +901,7 @@ static int resolve(struct loader *ld, struct ml7_kube_config *c)
 	if (ctx_name) {
 		ctx = find_entry(ld, 2, ctx_name, &ctx_file);
 		if (!ctx)
-			return ml7_err_set(err, ML7_ENOTFOUND, "context \"%s\" does not exist in kubeconfig "
+			return ml7_err_set(err, ML7_EINVAL, "context \"%s\" does not exist in kubeconfig "
 					   "'%s'", ctx_name, c->source);
 		snprintf(where, sizeof(where), "kubeconfig '%s': context \"%s\"", ctx_file->path, ctx_name);
 		if ((rc = get_str(ctx, "cluster", where, &cl_name, err)) ||
@@ -921,7 +921,7 @@ static int resolve(struct loader *ld, struct ml7_kube_config *c)
 	if (cl_name) {
 		cl = find_entry(ld, 0, cl_name, &cl_file);
 		if (!cl)
-			return ml7_err_set(err, ML7_ENOTFOUND, "cluster \"%s\" does not exist in kubeconfig "
+			return ml7_err_set(err, ML7_EINVAL, "cluster \"%s\" does not exist in kubeconfig "
 					   "'%s'", cl_name, c->source);
 		if (set_dup(&c->cluster_name, cl_name, err))
 			return ML7_ENOMEM;
@@ -929,7 +929,7 @@ static int resolve(struct loader *ld, struct ml7_kube_config *c)
 	if (u_name) {
 		u = find_entry(ld, 1, u_name, &u_file);
 		if (!u)
-			return ml7_err_set(err, ML7_ENOTFOUND, "user \"%s\" does not exist in kubeconfig '%s'",
+			return ml7_err_set(err, ML7_EINVAL, "user \"%s\" does not exist in kubeconfig '%s'",
 					   u_name, c->source);
 		if (set_dup(&c->user_name, u_name, err))
 			return ML7_ENOMEM;
@@ -1114,6 +1114,18 @@ static int resolve(struct loader *ld, struct ml7_kube_config *c)
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* A file the configuration names that is missing or unreadable is a bad
+ * configuration (exit 1, as kubectl), not a missing Kubernetes object. */
+static int config_code(int rc, struct ml7_err *err)
+{
+	if (rc == ML7_ENOTFOUND || rc == ML7_EIO) {
+		if (err)
+			err->code = ML7_EINVAL;
+		return ML7_EINVAL;
+	}
+	return rc;
+}
+
 static int in_cluster_possible(const struct ml7_kube_env *env)
 {
 	char path[PATH_MAX];
@@ -1206,7 +1218,7 @@ int ml7_kube_config_load_env(const struct ml7_kube_flags *flags, const struct ml
 	rc = finish(&ld, in_cluster, bare, out);
 out:
 	loader_free(&ld);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? config_code(rc, err) : 0;
 }
 
 int ml7_kube_config_load(const struct ml7_kube_flags *flags, struct ml7_kube_config **out,
@@ -1254,7 +1266,7 @@ int ml7_kube_config_from_text(const char *text, size_t len, const char *name, co
 	if (rc == 0)
 		rc = finish(&ld, 0, config_empty(&ld) && ld.flags->server, out);
 	loader_free(&ld);
-	return rc;
+	return config_code(rc, err);
 }
 
 /* ---- --request-timeout -------------------------------------------------- */

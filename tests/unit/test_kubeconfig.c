@@ -178,7 +178,7 @@ static void test_explicit_kubeconfig(void **state)
 	assert_string_equal(c->context, "ctx-b");
 	ml7_kube_config_free(c);
 	f.kubeconfig = "nope";
-	load_fails("a", &f, ML7_ENOTFOUND, "cannot read kubeconfig '");
+	load_fails("a", &f, ML7_EINVAL, "cannot read kubeconfig '");
 	load_fails("a", &f, 0, "/nope': no such file");
 }
 
