@@ -2,6 +2,8 @@
 #include "helm_plugin.h"
 
 static const struct ml7_cmd *const commands[] = {
+	&cmd_upgrade,
+	&cmd_revert,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
 	NULL
