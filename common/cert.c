@@ -386,6 +386,7 @@ static void check_trust(struct checker *c)
 	if (st && X509_STORE_set_default_paths(st))
 		e = verify_with(c, st, &root);
 	X509_STORE_free(st);
+	st = NULL;
 	if (e == 0) {
 		add(c, "trust", ML7_CERT_OK, "verifies to '%s' of the system store", short_name(root, a, sizeof(a)));
 		goto done;
@@ -397,6 +398,7 @@ static void check_trust(struct checker *c)
 		}
 		e = verify_with(c, st, &root);
 		X509_STORE_free(st);
+		st = NULL;
 		if (e == 0) {
 			c->r->private_ca = 1;
 			add(c, "trust", ML7_CERT_WARN, "verifies to private CA '%s' of the CA file only: "
