@@ -30,28 +30,21 @@ NGINX=${ML7_NGINX:-/usr/sbin/nginx}
 master_pid() { [[ -s $DIR/nginx.pid ]] && cat "$DIR/nginx.pid"; }
 running() { local p; p=$(master_pid) && kill -0 "$p" 2>/dev/null; }
 
+# a port nothing listens on right now (below the ephemeral range); nginx failing to bind it after
+# all (a race) makes start try another
 free_port() {
-	python3 - <<'EOF'
-import random, socket
-for _ in range(200):
-    p = random.randrange(20000, 32000)   # below the ephemeral range
-    ok = True
-    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        s = socket.socket(fam)
-        try:
-            s.bind((addr, p))
-        except OSError as e:
-            if fam == socket.AF_INET or e.errno != 99:   # no IPv6 at all is fine
-                ok = False
-        finally:
-            s.close()
-    if ok:
-        print(p)
-        break
-EOF
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 12000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		[[ $IPV6 = 1 ]] && (exec 3<>"/dev/tcp/::1/$p") 2>/dev/null && continue
+		echo "$p"
+		return 0
+	done
 }
 
-have_ipv6() { python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; }
+IPV6=0
+grep -qs ' lo$' /proc/net/if_inet6 && IPV6=1
 
 load_env() {
 	[[ -f $DIR/alb.env ]] || { echo "nginx.sh: $DIR/alb.env missing" >&2; exit 1; }
@@ -108,7 +101,7 @@ http {
     server {
         $listen default_server;
 EOF
-		have_ipv6 && echo "        listen [::1]:$port ssl http2 default_server;"
+		[[ $IPV6 = 1 ]] && echo "        listen [::1]:$port ssl http2 default_server;"
 		cat <<EOF
         access_log $DIR/logs/access.log alb;
         return 404;
@@ -117,7 +110,7 @@ EOF
     server {
         $listen;
 EOF
-		have_ipv6 && echo "        listen [::1]:$port ssl http2;"
+		[[ $IPV6 = 1 ]] && echo "        listen [::1]:$port ssl http2;"
 		cat <<EOF
         server_name $ALB_HOST;
         access_log $DIR/logs/access.log alb;
@@ -137,11 +130,15 @@ EOF
 	mv "$DIR/nginx.conf.new" "$DIR/nginx.conf"
 }
 
-wait_listening() {   # PORT: up to 5 s
+wait_listening() {   # PORT: up to 10 s
 	local i
-	for ((i = 0; i < 100; i++)); do
-		running || return 1
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+	for ((i = 0; i < 200; i++)); do
+		# nginx may not have written its pid file yet: watch the watchdog instead
+		[[ -s $DIR/watchdog.pid ]] && kill -0 "$(cat "$DIR/watchdog.pid")" 2>/dev/null || return 1
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			for ((i = 0; i < 100; i++)); do running && return 0; sleep 0.05; done
+			return 1
+		fi
 		sleep 0.05
 	done
 	return 1
