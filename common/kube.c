@@ -723,6 +723,7 @@ int ml7_kube_list(struct ml7_kube *k, const char *collection_path,
 	static const struct ml7_kube_list_opts none;
 	const struct ml7_kube_list_opts *o = opts ? opts : &none;
 	char *cont = NULL, *rv = NULL, limit[32];
+	char last[400] = "", skip[400] = "";   /* "namespace/name": the server's key order */
 	int restarted = 0, rc = 0;
 
 	snprintf(limit, sizeof(limit), "%ld", o->limit > 0 ? o->limit : 500);
@@ -741,8 +742,10 @@ int ml7_kube_list(struct ml7_kube *k, const char *collection_path,
 		rc = ml7_kube_get(k, p.data, &page, &e);
 		ml7_buf_free(&p);
 		if (rc && cont && e.http_status == 410 && !restarted) {
-			/* the continue token expired: start over, once */
+			/* the continue token expired: start over, once, and skip what was
+			 * delivered (lists come in key order, as the continue token does) */
 			restarted = 1;
+			memcpy(skip, last, sizeof(skip));
 			ml7_free(cont);
 			cont = NULL;
 			continue;
@@ -767,6 +770,14 @@ int ml7_kube_list(struct ml7_kube *k, const char *collection_path,
 		if (!cJSON_IsArray(items))
 			items = NULL;
 		cJSON_ArrayForEach(it, items) {
+			const cJSON *imd = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+			const cJSON *ins = cJSON_GetObjectItemCaseSensitive(imd, "namespace");
+			const cJSON *iname = cJSON_GetObjectItemCaseSensitive(imd, "name");
+
+			snprintf(last, sizeof(last), "%s/%s", cJSON_IsString(ins) ? ins->valuestring : "",
+				 cJSON_IsString(iname) ? iname->valuestring : "");
+			if (skip[0] && strcmp(last, skip) <= 0)
+				continue;
 			rc = fn(userdata, it, err);
 			if (rc)
 				break;

@@ -123,7 +123,8 @@ struct ml7_kube_list_opts {
 typedef int (*ml7_kube_item_fn)(void *userdata, const cJSON *item, struct ml7_err *err);
 
 /* Lists a collection path page by page (limit/continue; a 410 for an expired
- * continue token restarts the list once).  Only one page is in memory at a
+ * continue token restarts the list once, skipping the items already delivered:
+ * lists come in the server's key order).  Only one page is in memory at a
  * time.  resource_version (may be NULL) gets the list's resourceVersion, for a
  * following watch; free it with ml7_free(). */
 int ml7_kube_list(struct ml7_kube *k, const char *collection_path,
