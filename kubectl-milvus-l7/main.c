@@ -4,12 +4,14 @@
 extern const struct ml7_cmd cmd_cert;
 extern const struct ml7_cmd cmd_ingress;
 extern const struct ml7_cmd cmd_raw;
+extern const struct ml7_cmd cmd_status;
 extern const struct ml7_cmd cmd_verify;
 
 static const struct ml7_cmd *const commands[] = {
 	&cmd_cert,
 	&cmd_ingress,
 	&cmd_verify,
+	&cmd_status,
 	&cmd_raw,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
