@@ -5,55 +5,98 @@
 
 #include <cjson/cJSON.h>
 
+#include "ml7/alb.h"
 #include "ml7/buf.h"
 #include "ml7/cli.h"
+#include "ml7/doctor.h"
 #include "ml7/ingress.h"
 #include "ml7/ingress_flags.h"
+#include "ml7/kube.h"
 #include "ml7/release.h"
 #include "ml7/strlist.h"
 #include "ml7/yaml.h"
 
-struct render_opts {
+/* The options every ingress subcommand shares: the Ingress flags and the target. */
+struct ingress_opts {
 	struct ml7_ingress_flags ing;
 	const char *service;
 	int port;
 	const char *region;
+	const char *dry_run;
+	int force;
+	const char *wait;
 };
 
 #define TARGET_OPTS(T) \
 	{"service", 0, ML7_OPT_STRING, offsetof(T, service), "NAME", \
-	 "route to this Service instead of looking the release up (no cluster needed)"}, \
+	 "route to this Service instead of looking the release up"}, \
 	{"port", 0, ML7_OPT_INT, offsetof(T, port), "PORT", "the Service's gRPC port with --service (default 19530)"}, \
 	{"region", 0, ML7_OPT_STRING, offsetof(T, region), "REGION", \
-	 "the cluster's AWS region: the certificate ARN must be in it"}
+	 "the cluster's AWS region (default: from the nodes' topology labels): the ARN must be in it"}
 
 static const struct ml7_opt render_table[] = {
-	ML7_INGRESS_FLAG_OPTS(struct render_opts, ing),
-	TARGET_OPTS(struct render_opts),
+	ML7_INGRESS_FLAG_OPTS(struct ingress_opts, ing),
+	TARGET_OPTS(struct ingress_opts),
 	ML7_OPT_END
 };
 
-/* Model options and the release (looked up, or described by --service). */
-static int prepare(struct ml7_ctx *ctx, const struct ml7_ingress_flags *flags, const char *release,
-		   const char *service, int port, const char *region, struct ml7_ingress_opts *opts,
-		   struct ml7_release **rel)
+static const struct ml7_opt apply_table[] = {
+	ML7_INGRESS_FLAG_OPTS(struct ingress_opts, ing),
+	TARGET_OPTS(struct ingress_opts),
+	{"dry-run", 0, ML7_OPT_STRING, offsetof(struct ingress_opts, dry_run), "client|server",
+	 "show what would change: client sends nothing, server validates without storing"},
+	{"force", 0, ML7_OPT_BOOL, offsetof(struct ingress_opts, force), NULL,
+	 "take over an Ingress milvus-l7 does not manage, and fields owned by another manager"},
+	ML7_OPT_END
+};
+
+static const struct ml7_opt delete_table[] = {
+	{"name", 0, ML7_OPT_STRING, offsetof(struct ingress_opts, ing.name), "NAME",
+	 "the Ingress name (default: the Milvus Service's name)"},
+	{"service", 0, ML7_OPT_STRING, offsetof(struct ingress_opts, service), "NAME",
+	 "the Milvus Service (its name is the default Ingress name) instead of looking the release up"},
+	{"dry-run", 0, ML7_OPT_STRING, offsetof(struct ingress_opts, dry_run), "client|server",
+	 "show what would be deleted, delete nothing"},
+	{"force", 0, ML7_OPT_BOOL, offsetof(struct ingress_opts, force), NULL,
+	 "delete it even when milvus-l7 does not manage it"},
+	{"wait", 0, ML7_OPT_STRING, offsetof(struct ingress_opts, wait), "DURATION",
+	 "wait until the controller has removed the ALB and the object is gone (default 2m; 0: do not wait)"},
+	ML7_OPT_END
+};
+
+/* The release: described by --service, or looked up on the cluster (k). */
+static int target(struct ml7_ctx *ctx, struct ml7_kube *k, const char *release, const char *service, int port,
+		  struct ml7_release **rel)
+{
+	struct ml7_err err = {0};
+	int rc;
+
+	if (port && !service)
+		return ml7_cli_usage_error(ctx, "--port goes with --service");
+	if (service)
+		rc = ml7_release_new(release, k ? ml7_kube_namespace(k) : ctx->kube.namespace_, service,
+				     port ? port : 19530, rel, &err);
+	else
+		rc = ml7_release_find(k, NULL, release, rel, &err);
+	return rc ? ml7_cli_fail(ctx, &err) : 0;
+}
+
+/* Model options from the flags, validated; the region from the flag or the nodes. */
+static int model(struct ml7_ctx *ctx, struct ml7_kube *k, struct ingress_opts *io, struct ml7_ingress_opts *opts,
+		 char *region, size_t rn)
 {
 	struct ml7_err err = {0};
 	struct ml7_strlist warn = ML7_STRLIST_INIT;
 
 	memset(opts, 0, sizeof(*opts));
-	if (ml7_ingress_flags_apply(flags, opts, &err))
+	if (ml7_ingress_flags_apply(&io->ing, opts, &err) || ml7_ingress_validate(opts, &err))
 		return ml7_cli_usage_error(ctx, "%s", err.msg);
-	opts->region = region;
-	if (ml7_ingress_validate(opts, &err))
+	snprintf(region, rn, "%s", io->region ? io->region : "");
+	if (!io->region && k)
+		ml7_cluster_region(k, region, rn);
+	opts->region = region[0] ? region : NULL;
+	if (opts->region && ml7_ingress_validate(opts, &err))
 		return ml7_cli_usage_error(ctx, "%s", err.msg);
-	if (port && !service)
-		return ml7_cli_usage_error(ctx, "--port goes with --service");
-	if (!service)
-		return ml7_cli_usage_error(ctx, "give --service NAME: looking the release up needs the "
-					   "Kubernetes client");
-	if (ml7_release_new(release, ctx->kube.namespace_, service, port ? port : 19530, rel, &err))
-		return ml7_cli_fail(ctx, &err);
 	if (!ctx->quiet && ml7_ingress_warnings(opts, &warn) == 0)
 		for (size_t i = 0; i < warn.n; i++)
 			ml7_cli_warn(ctx, "%s", warn.items[i]);
@@ -61,40 +104,139 @@ static int prepare(struct ml7_ctx *ctx, const struct ml7_ingress_flags *flags, c
 	return 0;
 }
 
-static int render_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
+static int print_yaml(struct ml7_ctx *ctx, const cJSON *obj)
 {
-	struct render_opts *ro = o;
-	struct ml7_ingress_opts opts;
-	struct ml7_release *rel = NULL;
 	struct ml7_err err = {0};
 	struct ml7_buf b = ML7_BUF_INIT;
+	int rc = 0;
+
+	if (ml7_yaml_emit(obj, &b, &err))
+		rc = ml7_cli_fail(ctx, &err);
+	else if (fwrite(b.data, 1, b.len, stdout) != b.len)
+		rc = ml7_err_set(&err, ML7_EIO, "cannot write the output"), rc = ml7_cli_fail(ctx, &err);
+	ml7_buf_free(&b);
+	return rc;
+}
+
+static int render_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
+{
+	struct ingress_opts *io = o;
+	struct ml7_ingress_opts opts;
+	struct ml7_release *rel = NULL;
+	struct ml7_kube *k = NULL;
+	struct ml7_err err = {0};
+	char region[64];
 	cJSON *obj = NULL;
 	int rc;
 
 	(void)argc;
-	rc = prepare(ctx, &ro->ing, argv[0], ro->service, ro->port, ro->region, &opts, &rel);
+	/* with --service no cluster is needed; --region then is the only region check */
+	if (!io->service && (rc = ml7_cli_kube(ctx, &k)))
+		return rc;
+	rc = model(ctx, k, io, &opts, region, sizeof(region));
+	if (!rc)
+		rc = target(ctx, k, argv[0], io->service, io->port, &rel);
 	if (rc)
 		goto out;
 	if (ml7_ingress_build(&opts, rel, &obj, &err)) {
 		rc = ml7_cli_fail(ctx, &err);
 		goto out;
 	}
-	if (ml7_cli_output_format(ctx) != 0) {
-		rc = ml7_cli_print_object(ctx, obj);
+	rc = ml7_cli_output_format(ctx) != 0 ? ml7_cli_print_object(ctx, obj) : print_yaml(ctx, obj);
+out:
+	cJSON_Delete(obj);
+	ml7_release_free(rel);
+	ml7_kube_free(k);
+	return rc;
+}
+
+static int apply_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
+{
+	static const char *const verbs[] = {"", "created", "configured", "unchanged"};
+	struct ingress_opts *io = o;
+	struct ml7_ingress_opts opts;
+	struct ml7_ingress_apply_opts ao = {0};
+	struct ml7_ingress_apply_result res = {0};
+	struct ml7_release *rel = NULL;
+	struct ml7_kube *k = NULL;
+	struct ml7_err err = {0};
+	char region[64];
+	cJSON *obj = NULL;
+	int rc;
+
+	(void)argc;
+	if (ml7_dry_run_parse(io->dry_run, &ao.dry_run, &err))
+		return ml7_cli_usage_error(ctx, "%s", err.msg);
+	ao.force = io->force;
+	if ((rc = ml7_cli_kube(ctx, &k)))
+		return rc;
+	rc = model(ctx, k, io, &opts, region, sizeof(region));
+	if (!rc)
+		rc = target(ctx, k, argv[0], io->service, io->port, &rel);
+	if (rc)
 		goto out;
-	}
-	if (ml7_yaml_emit(obj, &b, &err)) {
+	if (rel->service_type && strcmp(rel->service_type, "LoadBalancer") == 0 && !ctx->quiet)
+		ml7_cli_warn(ctx, "Service %s/%s is a LoadBalancer: its Layer-4 balancer stays up beside the ALB; "
+			     "flip it with 'helm milvus-l7 upgrade'", rel->namespace_, rel->service);
+	if (ml7_ingress_build(&opts, rel, &obj, &err) || ml7_ingress_apply(k, obj, &ao, &res, &err)) {
 		rc = ml7_cli_fail(ctx, &err);
 		goto out;
 	}
-	if (fwrite(b.data, 1, b.len, stdout) != b.len) {
-		ml7_cli_error(ctx, "cannot write the output");
-		rc = ML7_EXIT_FAILURE;
+	if (ml7_cli_output_format(ctx) != 0) {
+		rc = ml7_cli_print_object(ctx, res.object);
+	} else {
+		printf("ingress.networking.k8s.io/%s %s%s\n", cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "metadata"),
+		       "name")->valuestring, verbs[res.action],
+		       ao.dry_run == ML7_DRY_RUN_CLIENT ? " (dry run)" : ao.dry_run == ML7_DRY_RUN_SERVER ?
+		       " (server dry run)" : "");
+		if (!ao.dry_run && res.action != ML7_APPLY_UNCHANGED)
+			ml7_cli_info(ctx, "next: %s wait %s -n %s", ctx->tool->name, argv[0], rel->namespace_);
 	}
 out:
-	ml7_buf_free(&b);
+	cJSON_Delete(res.object);
 	cJSON_Delete(obj);
 	ml7_release_free(rel);
+	ml7_kube_free(k);
+	return rc;
+}
+
+static int delete_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
+{
+	struct ingress_opts *io = o;
+	struct ml7_ingress_delete_opts dop = {0};
+	struct ml7_release *rel = NULL;
+	struct ml7_kube *k = NULL;
+	struct ml7_err err = {0};
+	const char *name = io->ing.name;
+	int rc, gone = 0;
+
+	(void)argc;
+	if (ml7_dry_run_parse(io->dry_run, &dop.dry_run, &err))
+		return ml7_cli_usage_error(ctx, "%s", err.msg);
+	dop.force = io->force;
+	dop.wait_ms = 120000;
+	if (io->wait && ml7_parse_duration(io->wait, &dop.wait_ms))
+		return ml7_cli_usage_error(ctx, "option '--wait' needs a duration such as 30s or 2m, not '%s'", io->wait);
+	if ((rc = ml7_cli_kube(ctx, &k)))
+		return rc;
+	if (!name) {
+		rc = target(ctx, k, argv[0], io->service, 0, &rel);
+		if (rc)
+			goto out;
+		name = rel->service;
+	}
+	if (ml7_ingress_delete(k, NULL, name, &dop, &gone, &err)) {
+		rc = ml7_cli_fail(ctx, &err);
+		goto out;
+	}
+	if (gone)
+		printf("ingress.networking.k8s.io/%s not found: nothing to delete\n", name);
+	else
+		printf("ingress.networking.k8s.io/%s deleted%s\n", name, dop.dry_run == ML7_DRY_RUN_CLIENT ?
+		       " (dry run)" : dop.dry_run == ML7_DRY_RUN_SERVER ? " (server dry run)" : "");
+out:
+	ml7_release_free(rel);
+	ml7_kube_free(k);
 	return rc;
 }
 
@@ -105,17 +247,49 @@ static const struct ml7_cmd cmd_ingress_render = {
 	.help = "Prints the Ingress that 'ingress apply' would apply.  By default it is exactly the\n"
 		"object of the Milvus guide: internet-facing, HTTPS 443, backend protocol GRPC, target\n"
 		"type ip, class alb, the host rule / Prefix to the Milvus Service's gRPC port.\n"
-		"'ingress render ... | kubectl apply -f -' gives the same object as 'ingress apply'.",
+		"'ingress render ... | kubectl apply -f -' gives the same object as 'ingress apply'.\n"
+		"With --service no cluster is contacted.",
 	.opts = render_table,
-	.opts_size = sizeof(struct render_opts),
+	.opts_size = sizeof(struct ingress_opts),
 	.flags = ML7_CMD_KUBE | ML7_CMD_OUTPUT,
 	.min_args = 1,
 	.max_args = 1,
 	.run = render_run,
 };
 
+static const struct ml7_cmd cmd_ingress_apply = {
+	.name = "apply",
+	.summary = "create or update the ALB Ingress (server-side apply, field manager milvus-l7)",
+	.usage = "ingress apply RELEASE --host HOST --cert-arn ARN [--dry-run=client|server] [--force] [flags]",
+	.help = "Server-side apply of the object 'ingress render' prints.  An Ingress of that name that\n"
+		"milvus-l7 does not manage, or fields another manager owns, stop it unless --force.\n"
+		"Running it again with the same flags writes nothing.",
+	.opts = apply_table,
+	.opts_size = sizeof(struct ingress_opts),
+	.flags = ML7_CMD_KUBE | ML7_CMD_OUTPUT,
+	.min_args = 1,
+	.max_args = 1,
+	.run = apply_run,
+};
+
+static const struct ml7_cmd cmd_ingress_delete = {
+	.name = "delete",
+	.summary = "delete the ALB Ingress (only one milvus-l7 manages, unless --force)",
+	.usage = "ingress delete RELEASE [--name NAME] [--dry-run=client|server] [--force] [--wait 2m]",
+	.help = "Deleting the Ingress makes the AWS Load Balancer Controller delete the ALB, its target\n"
+		"group and security groups; the object goes last, when the controller drops its finalizer.",
+	.opts = delete_table,
+	.opts_size = sizeof(struct ingress_opts),
+	.flags = ML7_CMD_KUBE,
+	.min_args = 1,
+	.max_args = 1,
+	.run = delete_run,
+};
+
 static const struct ml7_cmd *const ingress_cmds[] = {
 	&cmd_ingress_render,
+	&cmd_ingress_apply,
+	&cmd_ingress_delete,
 	NULL
 };
 

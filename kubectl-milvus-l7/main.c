@@ -3,6 +3,8 @@
 
 extern const struct ml7_cmd cmd_cert;
 extern const struct ml7_cmd cmd_ingress;
+extern const struct ml7_cmd cmd_wait;
+extern const struct ml7_cmd cmd_doctor;
 extern const struct ml7_cmd cmd_raw;
 extern const struct ml7_cmd cmd_status;
 extern const struct ml7_cmd cmd_verify;
@@ -10,6 +12,8 @@ extern const struct ml7_cmd cmd_verify;
 static const struct ml7_cmd *const commands[] = {
 	&cmd_cert,
 	&cmd_ingress,
+	&cmd_wait,
+	&cmd_doctor,
 	&cmd_verify,
 	&cmd_status,
 	&cmd_raw,

@@ -11,7 +11,7 @@ mode=${1:-build}
 build_pkgs=(make gcc pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev
 	libnghttp2-dev)
 test_pkgs=(libcmocka-dev nginx hyperfine openssl curl unzip ca-certificates
-	protobuf-compiler grpc-proto etcd-server)
+	protobuf-compiler grpc-proto etcd-server jq)
 case $mode in
 build) pkgs=("${build_pkgs[@]}") ;;
 test | demo) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
