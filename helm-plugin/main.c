@@ -6,12 +6,15 @@ static const struct ml7_cmd *const commands[] = {
 	&cmd_revert,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
+	&ml7_cmd_completion,
+	&ml7_cmd_man,
 	NULL
 };
 
 static const struct ml7_tool tool = {
 	.name = "helm milvus-l7",
 	.prog = "helm-milvus-l7",
+	.bin = "helm-milvus-l7",
 	.summary = "flip a Milvus release to ClusterIP behind an AWS ALB, keeping every value",
 	.commands = commands,
 	.kube_env = helm_kube_env,

@@ -19,12 +19,15 @@ static const struct ml7_cmd *const commands[] = {
 	&cmd_raw,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
+	&ml7_cmd_completion,
+	&ml7_cmd_man,
 	NULL
 };
 
 static const struct ml7_tool tool = {
 	.name = "kubectl milvus-l7",
 	.prog = "kubectl-milvus-l7",
+	.bin = "kubectl-milvus_l7",
 	.summary = "put an AWS Application Load Balancer (TLS, gRPC) in front of Milvus and prove it works",
 	.commands = commands,
 };

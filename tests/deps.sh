@@ -11,7 +11,8 @@ mode=${1:-build}
 build_pkgs=(make gcc pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev
 	libnghttp2-dev)
 test_pkgs=(libcmocka-dev nginx hyperfine openssl curl unzip ca-certificates
-	protobuf-compiler grpc-proto etcd-server jq)
+	protobuf-compiler grpc-proto etcd-server
+	zsh fish groff-base man-db python3 python3-yaml jq)
 case $mode in
 build) pkgs=("${build_pkgs[@]}") ;;
 test | demo) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

@@ -75,6 +75,30 @@ static const char exit_codes_help[] =
 	"  5    verification failed (the balancer or Milvus answered wrongly)\n"
 	"  130  interrupted (Ctrl-C); nothing is rolled back\n";
 
+const struct ml7_opt *ml7_cli_std_opts(enum ml7_cli_optset which)
+{
+	return which == ML7_OPTS_KUBE ? kube_opts : which == ML7_OPTS_OUTPUT ? output_opts : global_opts;
+}
+
+size_t ml7_cli_cmd_opts(const struct ml7_cmd *cmd, const struct ml7_opt *sets[4])
+{
+	size_t n = 0;
+
+	if (cmd && cmd->opts)
+		sets[n++] = cmd->opts;
+	if (!cmd || (cmd->flags & ML7_CMD_KUBE))
+		sets[n++] = kube_opts;
+	if (!cmd || (cmd->flags & ML7_CMD_OUTPUT))
+		sets[n++] = output_opts;
+	sets[n++] = global_opts;
+	return n;
+}
+
+const char *ml7_cli_exit_codes_help(void)
+{
+	return exit_codes_help;
+}
+
 /* One option table with the struct it writes into. */
 struct optset {
 	const struct ml7_opt *opts;
@@ -618,7 +642,15 @@ int ml7_cli_main(const struct ml7_tool *tool, int argc, char **argv)
 	void *cmd_opts = NULL;
 	char **args = NULL;
 	char path[256] = "";
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	int nargs = 0, rc = 0, dashdash = 0;
+
+	/* shell completion: `TOOL __complete WORDS...`, or kubectl's helper link */
+	base = base ? base + 1 : argc > 0 ? argv[0] : "";
+	if (strncmp(base, "kubectl_complete-", 17) == 0)
+		return ml7_cli_complete(tool, stdout, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+		return ml7_cli_complete(tool, stdout, argc - 2, argv + 2);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tool = tool;

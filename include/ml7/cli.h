@@ -60,7 +60,8 @@ struct ml7_cmd {
 
 struct ml7_tool {
 	const char *name;       /* as the user types it: "kubectl milvus-l7" */
-	const char *prog;       /* message prefix: "kubectl-milvus-l7" */
+	const char *prog;       /* message prefix and man page: "kubectl-milvus-l7" */
+	const char *bin;        /* the executable's file name ("kubectl-milvus_l7"); NULL: prog */
 	const char *summary;
 	const struct ml7_cmd *const *commands;   /* NULL-terminated */
 	/* Fills the kubectl flags from the environment (Helm); NULL for none. */
@@ -125,6 +126,27 @@ const char *ml7_cli_suggest(const char *s, const char *const *names);
 /* The built-in commands both tools carry. */
 extern const struct ml7_cmd ml7_cmd_help;
 extern const struct ml7_cmd ml7_cmd_version;
+
+/* The shared option tables: the kubectl connection flags, -o, the global flags. */
+enum ml7_cli_optset { ML7_OPTS_KUBE, ML7_OPTS_OUTPUT, ML7_OPTS_GLOBAL };
+const struct ml7_opt *ml7_cli_std_opts(enum ml7_cli_optset which);
+/* The option tables cmd takes (NULL: the tool's top level) in the parser's
+ * order: its own, kubectl, output, global.  Returns how many (at most 4). */
+size_t ml7_cli_cmd_opts(const struct ml7_cmd *cmd, const struct ml7_opt *sets[4]);
+/* "Exit codes:\n  0    ok\n..." as --help prints it. */
+const char *ml7_cli_exit_codes_help(void);
+
+/* Shell completion (complete.c): argv holds the words after the executable,
+ * the last one being completed (maybe ""); prints the candidates in cobra's
+ * __complete format ("value\tdescription" lines, then ":directive"), which
+ * kubectl's plugin completion and Helm's plugin.complete read.  ml7_cli_main
+ * calls it for `TOOL __complete ...` and when run as kubectl_complete-NAME. */
+int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv);
+/* The roff manual page of the tool, from the command tables (man.c). */
+void ml7_cli_print_man(FILE *f, const struct ml7_tool *tool);
+/* `completion bash|zsh|fish` and the hidden `man`. */
+extern const struct ml7_cmd ml7_cmd_completion;
+extern const struct ml7_cmd ml7_cmd_man;
 
 /* Writes the help of cmd (or of the tool when cmd is NULL) to f. */
 void ml7_cli_print_help(FILE *f, const struct ml7_tool *tool, const struct ml7_cmd *cmd,
