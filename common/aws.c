@@ -44,7 +44,8 @@ static int split_kv(char *line, char **k, char **v)
 	return **k ? 0 : -1;
 }
 
-/* A value that began empty and continued on indented lines: nested "k = v" lines. */
+/* A value that began empty and continued on indented lines: nested "k = v" lines.
+ * 0, ML7_ENOMEM, or ML7_EINVAL for a line without '='. */
 static int nested(const char *value, cJSON **out)
 {
 	char *copy = ml7_strdup(value), *save = NULL, *k, *v;
@@ -52,14 +53,18 @@ static int nested(const char *value, cJSON **out)
 	int rc = 0;
 
 	if (!copy || !o) {
-		rc = -1;
+		rc = ML7_ENOMEM;
 		goto done;
 	}
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (!*trim(l))
 			continue;
-		if (split_kv(l, &k, &v) || !cJSON_AddStringToObject(o, k, v)) {
-			rc = -1;
+		if (split_kv(l, &k, &v)) {
+			rc = ML7_EINVAL;
+			goto done;
+		}
+		if (!cJSON_AddStringToObject(o, k, v)) {
+			rc = ML7_ENOMEM;
 			goto done;
 		}
 	}
@@ -94,9 +99,13 @@ static int finish_key(cJSON *sec, const char *key, struct ml7_buf *val, size_t k
 	cJSON *v = NULL;
 
 	if (val->len > 1 && val->data[0] == '\n') {
-		if (nested(val->data + 1, &v))
+		int rc = nested(val->data + 1, &v);
+
+		if (rc == ML7_EINVAL)
 			return ml7_err_set(err, ML7_EINVAL, "line %zu: cannot parse the nested values of '%s'",
 					   keyline, key);
+		if (rc)
+			return ml7_err_set(err, ML7_ENOMEM, "out of memory");
 	} else {
 		v = cJSON_CreateString(val->len == 1 && val->data[0] == '\n' ? "" : val->data ? val->data : "");
 	}
@@ -237,8 +246,10 @@ int ml7_aws_split_command(const char *s, char ***argv, struct ml7_err *err)
 					p++;
 				nomem |= ml7_buf_putc(&w, *p) != 0;
 			}
-			if (!*p)
+			if (!*p) {
 				bad = "no closing quotation";
+				break;
+			}
 		} else if (c == '\\') {
 			if (!p[1]) {
 				bad = "no escaped character";
@@ -739,7 +750,7 @@ int ml7_aws_resolve(const struct ml7_aws_opts *o, struct ml7_aws **out, struct m
 				 r.conf_path[0] ? r.conf_path : "~/.aws/config");
 		goto done;
 	}
-	if ((rc = resolve_region(&r)) || (rc = resolve_endpoint(&r)) || (rc = resolve_creds(&r)))
+	if ((rc = resolve_creds(&r)) || (rc = resolve_region(&r)) || (rc = resolve_endpoint(&r)))
 		goto done;
 done:
 	if (r.cred_file)
