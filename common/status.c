@@ -1,4 +1,5 @@
 /* status.c - find the Milvus deployments of a cluster and what exposes them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,60 +100,113 @@ static int on_service(void *ud, const cJSON *svc, struct ml7_err *err)
 	return 0;
 }
 
-/* Does the Ingress route to service (in its own namespace)? */
-static int routes_to(const cJSON *ing, const char *service)
-{
-	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(ing, "spec"), *rule, *path;
-	const cJSON *def = cJSON_GetObjectItemCaseSensitive(spec, "defaultBackend");
-	const char *n = str(cJSON_GetObjectItemCaseSensitive(def, "service"), "name");
+/* The Milvus items by "namespace/service", for the Ingress backends. */
+struct entry {
+	char *key;
+	cJSON *item;
+};
 
-	if (n && strcmp(n, service) == 0)
-		return 1;
+struct index {
+	struct entry *e;
+	size_t n;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key);
+}
+
+static cJSON *find_item(const struct index *ix, const char *ns, const char *service)
+{
+	char key[400];
+	struct entry want = {key, NULL}, *hit;
+
+	snprintf(key, sizeof(key), "%s/%s", ns, service);
+	hit = bsearch(&want, ix->e, ix->n, sizeof(*ix->e), by_key);
+	return hit ? hit->item : NULL;
+}
+
+static int attach(cJSON *item, const cJSON *ing, struct ml7_err *err)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(ing, "spec"), *rule, *e0;
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(item, "ingresses"), *e, *hosts, *addr;
+	const char *cls = str(spec, "ingressClassName"), *name = meta(ing, "name");
+
+	cJSON_ArrayForEach(e0, list)   /* several rules to one Service: once */
+		if (name && str(e0, "name") && strcmp(str(e0, "name"), name) == 0)
+			return 0;
+	if (!cls)
+		cls = str(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ing, "metadata"),
+							   "annotations"), "kubernetes.io/ingress.class");
+	e = cJSON_CreateObject();
+	addr = lb_addresses(ing);
+	if (!e || !addr || !cJSON_AddItemToArray(list, e) || !add_str(e, "name", name) ||
+	    !add_str(e, "class", cls) || !(hosts = cJSON_AddArrayToObject(e, "hosts")) ||
+	    !add_str(e, "address", cJSON_GetArraySize(addr) ? cJSON_GetArrayItem(addr, 0)->valuestring : NULL)) {
+		cJSON_Delete(addr);
+		return ml7_err_set(err, ML7_ENOMEM, "out of memory");
+	}
+	cJSON_Delete(addr);
+	cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(spec, "rules"))
+		if (str(rule, "host") && !cJSON_AddItemToArray(hosts, cJSON_CreateString(str(rule, "host"))))
+			return ml7_err_set(err, ML7_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Attaches the Ingress to every Milvus Service of its namespace it routes to
+ * (default backend or a rule's path). */
+static int on_ingress(void *ud, const cJSON *ing, struct ml7_err *err)
+{
+	const struct index *ix = ud;
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(ing, "spec"), *rule, *path;
+	const char *ns = meta(ing, "namespace"), *n;
+	cJSON *item;
+	int rc;
+
+	if (!ns)
+		return 0;
+	n = str(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "defaultBackend"),
+						 "service"), "name");
+	if (n && (item = find_item(ix, ns, n)) && (rc = attach(item, ing, err)))
+		return rc;
 	cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(spec, "rules")) {
 		cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(
 					   cJSON_GetObjectItemCaseSensitive(rule, "http"), "paths")) {
 			n = str(cJSON_GetObjectItemCaseSensitive(
 					cJSON_GetObjectItemCaseSensitive(path, "backend"), "service"), "name");
-			if (n && strcmp(n, service) == 0)
-				return 1;
+			if (n && (item = find_item(ix, ns, n)) && (rc = attach(item, ing, err)))
+				return rc;
 		}
 	}
 	return 0;
 }
 
-static int on_ingress(void *ud, const cJSON *ing, struct ml7_err *err)
+static void index_free(struct index *ix)
 {
-	cJSON *items = ud, *item;
-	const char *ns = meta(ing, "namespace");
+	for (size_t i = 0; i < ix->n; i++)
+		ml7_free(ix->e[i].key);
+	ml7_free(ix->e);
+}
 
-	cJSON_ArrayForEach(item, items) {
-		cJSON *e, *hosts, *addr, *rule;
-		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(ing, "spec");
-		const char *cls = str(spec, "ingressClassName");
+static int index_build(cJSON *items, struct index *ix, struct ml7_err *err)
+{
+	cJSON *it;
 
-		if (!ns || strcmp(ns, str(item, "namespace") ? str(item, "namespace") : "") != 0 ||
-		    !routes_to(ing, str(item, "service")))
-			continue;
-		if (!cls) {
-			const cJSON *ann = cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetObjectItemCaseSensitive(ing, "metadata"), "annotations");
+	ix->e = ml7_calloc((size_t)cJSON_GetArraySize(items), sizeof(*ix->e));
+	if (!ix->e)
+		return ml7_err_set(err, ML7_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(it, items) {
+		struct ml7_buf b = ML7_BUF_INIT;
 
-			cls = str(ann, "kubernetes.io/ingress.class");
-		}
-		e = cJSON_CreateObject();
-		addr = lb_addresses(ing);
-		if (!e || !addr || !cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(item, "ingresses"), e) ||
-		    !add_str(e, "name", meta(ing, "name")) || !add_str(e, "class", cls) ||
-		    !(hosts = cJSON_AddArrayToObject(e, "hosts")) ||
-		    !add_str(e, "address", cJSON_GetArraySize(addr) ? cJSON_GetArrayItem(addr, 0)->valuestring : NULL)) {
-			cJSON_Delete(addr);
+		if (ml7_buf_printf(&b, "%s/%s", str(it, "namespace") ? str(it, "namespace") : "",
+				   str(it, "service") ? str(it, "service") : "")) {
+			ml7_buf_free(&b);
 			return ml7_err_set(err, ML7_ENOMEM, "out of memory");
 		}
-		cJSON_Delete(addr);
-		cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(spec, "rules"))
-			if (str(rule, "host") && !cJSON_AddItemToArray(hosts, cJSON_CreateString(str(rule, "host"))))
-				return ml7_err_set(err, ML7_ENOMEM, "out of memory");
+		ix->e[ix->n].key = ml7_buf_detach(&b);
+		ix->e[ix->n++].item = it;
 	}
+	qsort(ix->e, ix->n, sizeof(*ix->e), by_key);
 	return 0;
 }
 
@@ -206,13 +260,20 @@ int ml7_status_collect(struct ml7_kube *k, const char *ns, const char *release, 
 	lo.label_selector = sel.data;
 	if ((rc = ml7_kube_list(k, path.data, &lo, on_service, items, NULL, err)))
 		goto out;
+	if ((rc = sort_items(items, err)))
+		goto out;
 	if (cJSON_GetArraySize(items) > 0) {
+		struct index ix = {0};
+		struct ml7_kube_list_opts lo2 = {NULL, NULL, 100};
+
 		ml7_buf_reset(&path);
-		if ((rc = ml7_kube_path(&path, "networking.k8s.io/v1", ns, "ingresses", NULL, NULL)) ||
-		    (rc = ml7_kube_list(k, path.data, NULL, on_ingress, items, NULL, err)))
-			goto out;
+		rc = ml7_kube_path(&path, "networking.k8s.io/v1", ns, "ingresses", NULL, NULL);
+		if (rc == 0)
+			rc = index_build(items, &ix, err);
+		if (rc == 0)
+			rc = ml7_kube_list(k, path.data, &lo2, on_ingress, &ix, NULL, err);
+		index_free(&ix);
 	}
-	rc = sort_items(items, err);
 out:
 	ml7_buf_free(&path);
 	ml7_buf_free(&sel);
