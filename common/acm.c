@@ -421,3 +421,35 @@ int ml7_acm_cert_problems(const struct ml7_acm_cert *cert, const char *host, tim
 	ml7_buf_free(&b);
 	return n;
 }
+
+int ml7_acm_preflight(const struct ml7_aws_opts *opts, const char *arn, const char *host, int *checked,
+		      struct ml7_strlist *problems, struct ml7_err *err)
+{
+	struct ml7_aws_opts o = *opts;
+	struct ml7_aws *aws = NULL;
+	struct ml7_acm *acm = NULL;
+	struct ml7_acm_cert *cert = NULL;
+	struct ml7_err e;
+	int rc;
+
+	*checked = 0;
+	ml7_err_clear(&e);
+	o.arn = arn;
+	if (!o.service)
+		o.service = "acm";
+	if ((rc = ml7_aws_acm_arn_check(arn, err)))
+		return rc;
+	rc = ml7_aws_resolve(&o, &aws, &e);
+	if (rc == ML7_EAUTH && strcmp(e.reason, "NoCredentials") == 0)
+		return 0;
+	if (rc == 0 && (rc = ml7_acm_new(aws, &acm, &e)) == 0 && (rc = ml7_acm_describe(acm, arn, &cert, &e)) == 0) {
+		*checked = 1;
+		ml7_acm_cert_problems(cert, host, time(NULL), problems);
+	}
+	if (rc && err && !err->code)
+		*err = e;
+	ml7_acm_cert_free(cert);
+	ml7_acm_free(acm);
+	ml7_aws_free(aws);
+	return rc;
+}

@@ -619,6 +619,7 @@ static int resolve_creds(struct resolver *r)
 		return ml7_err_set(r->err, ML7_EAUTH, "no AWS credentials: container credentials "
 				   "(AWS_CONTAINER_CREDENTIALS_*) are not supported; export AWS_ACCESS_KEY_ID, "
 				   "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN");
+	snprintf(r->err->reason, sizeof(r->err->reason), "NoCredentials");
 	return ml7_err_set(r->err, ML7_EAUTH, "no AWS credentials found (environment, profile '%s' in '%s' "
 			   "and '%s'); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE "
 			   "(instance metadata is not used)", r->a->profile,

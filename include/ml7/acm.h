@@ -5,7 +5,7 @@
  * with what curl 7.88 needs: the body in POSTFIELDS, no X-Amz-Date of our own,
  * no empty headers, and X-Amz-Security-Token added (and so signed) by us.  The
  * private key travels base64-encoded in a wiped buffer and is never logged.
- * ACM errors ({"__type": ...} / X-Amzn-ErrorType) become one clear message;
+ * ACM errors ({"__type": ...}) become one clear message;
  * err->reason holds the error name ("ResourceNotFoundException", ...). */
 #ifndef ML7_ACM_H
 #define ML7_ACM_H
@@ -56,8 +56,17 @@ void ml7_acm_cert_free(struct ml7_acm_cert *cert);
 int ml7_acm_cert_problems(const struct ml7_acm_cert *cert, const char *host, time_t now,
 			  struct ml7_strlist *problems);
 
+/* For `ingress apply` and `setup`: when AWS credentials resolve (opts, with
+ * opts->arn set to arn by this call), describes arn and appends its problems
+ * for host (see above).  *checked is 1 then; 0 with *checked 0 when no
+ * credentials are configured at all (nothing to check: the controller will
+ * tell); otherwise the error (ML7_ENOTFOUND for an unknown ARN, ML7_EINVAL for
+ * a malformed one or another region, ML7_EAUTH, ...). */
+int ml7_acm_preflight(const struct ml7_aws_opts *opts, const char *arn, const char *host, int *checked,
+		      struct ml7_strlist *problems, struct ml7_err *err);
+
 /* The error name of an AWS JSON error (Smithy rule: before the first ':', then
- * after the first '#'), from the X-Amzn-ErrorType header value or __type. */
+ * after the first '#'), from __type or an X-Amzn-ErrorType header value. */
 void ml7_acm_error_name(const char *type, char *out, size_t size);
 
 #endif

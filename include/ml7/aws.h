@@ -57,6 +57,9 @@ struct ml7_aws {
 	char endpoint_source[64];
 };
 
+/* 0 and *out, or an error; when no source has credentials at all the code is
+ * ML7_EAUTH with err->reason "NoCredentials" (callers that only check when
+ * credentials exist skip on that). */
 int ml7_aws_resolve(const struct ml7_aws_opts *opts, struct ml7_aws **out, struct ml7_err *err);
 void ml7_aws_free(struct ml7_aws *a);
 

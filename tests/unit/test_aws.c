@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ml7/acm.h"
 #include "ml7/aws.h"
 #include "ml7/mem.h"
 
@@ -508,6 +509,39 @@ static void test_partitions_and_arns(void **state)
 	assert_string_equal(a.resource, "role/a:b");
 }
 
+static void test_acm_preflight(void **state)
+{
+	static const char *arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+	struct ml7_aws_opts o = {0};
+	struct ml7_strlist problems = ML7_STRLIST_INIT;
+	struct ml7_err err;
+	int checked = 7;
+
+	(void)state;
+	/* no credentials anywhere: nothing to check, no error */
+	ml7_err_clear(&err);
+	assert_int_equal(ml7_acm_preflight(&o, arn, "a.example.com", &checked, &problems, &err), 0);
+	assert_int_equal(checked, 0);
+	assert_int_equal(problems.n, 0);
+	/* a malformed ARN is an error even so */
+	ml7_err_clear(&err);
+	assert_int_equal(ml7_acm_preflight(&o, "arn:aws:acm:x", NULL, &checked, &problems, &err), ML7_EINVAL);
+	/* credentials: the call is made (here to a closed loopback port) and its error returned */
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "secretenv", 1);
+	setenv("AWS_ENDPOINT_URL_ACM", "https://127.0.0.1:1", 1);
+	ml7_err_clear(&err);
+	assert_int_equal(ml7_acm_preflight(&o, arn, NULL, &checked, &problems, &err), ML7_ENET);
+	assert_int_equal(checked, 0);
+	assert_non_null(strstr(err.msg, "https://127.0.0.1:1/"));
+	/* another region than the ARN's */
+	setenv("AWS_REGION", "eu-west-1", 1);
+	ml7_err_clear(&err);
+	assert_int_equal(ml7_acm_preflight(&o, arn, NULL, &checked, &problems, &err), ML7_EINVAL);
+	assert_non_null(strstr(err.msg, "the ARN is in region us-east-1"));
+	ml7_strlist_free(&problems);
+}
+
 /* Every allocation failing in turn: an error, never a crash or a leak. */
 static void test_alloc_failures(void **state)
 {
@@ -550,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_ini_parse),
 		cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_partitions_and_arns),
+		cmocka_unit_test_setup_teardown(test_acm_preflight, reset, NULL),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, reset, NULL),
 	};
 
