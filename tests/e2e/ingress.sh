@@ -36,7 +36,7 @@ K=("$KML7" -n "$NS")
 
 # writes milvus-l7 made in the namespace, from the apiserver's audit log: "verb uri" lines
 writes() {
-	jq -r --arg ns "$NS" 'select(.stage == "ResponseComplete" and (.userAgent | startswith("milvus-l7"))
+	jq -r --arg ns "$NS" 'select(.stage == "ResponseComplete" and ((.userAgent // "") | startswith("milvus-l7"))
 		and (.verb | test("create|update|patch|delete")) and .objectRef.namespace == $ns)
 		| "\(.verb) \(.requestURI)"' "$KUBE_AUDIT_LOG"
 }
@@ -258,6 +258,20 @@ sed "s#server: https://127.0.0.1:$KUBE_PORT#server: https://127.0.0.1:$(cat "$T_
 t_expect "wait survives watches cut every 0.7 s" 0 'elb\.amazonaws\.com' -- \
 	"$KML7" --kubeconfig "$T_TMP/kubeconfig.cut" -n "$NS" wait --ingress cut --address-only --timeout 20s -o json
 kill "$PROXY_PID" 2>/dev/null; PROXY_PID=
+
+# ---- Ctrl-C ------------------------------------------------------------------------------------
+t_expect "Ctrl-C: exit 130, the Ingress left as it is" 130 '' 'interrupted; the Ingress is left as it is' -- \
+	bash -c "'$KML7' -n $NS wait --ingress orphan --timeout 30s & p=\$!; sleep 1.5; kill -INT \$p; wait \$p"
+[ "$(field orphan .metadata.name)" = orphan ] && t_pass "... and it is still there" || t_fail "... and it is still there"
+
+# ---- the cluster's region from the nodes' topology label ----------------------------------------
+api -o /dev/null -X POST -H 'Content-Type: application/json' "$KUBE_SERVER/api/v1/nodes" \
+	-d "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$NS-node\",\"labels\":{\"topology.kubernetes.io/region\":\"eu-central-1\"}}}"
+t_expect "apply checks the ARN's region against the nodes' region" 2 '' \
+	"certificate ARN '$ARN' is in region 'us-west-2' but the cluster is in 'eu-central-1'" -- \
+	"${K[@]}" ingress apply milvus-demo --name region --host "$HOST" --cert-arn "$ARN" -q
+t_expect "doctor too" 5 "^FAIL +certificate .*but the cluster is in 'eu-central-1'" -- "${K[@]}" doctor milvus-demo --cert-arn "$ARN"
+api -o /dev/null -X DELETE "$KUBE_SERVER/api/v1/nodes/$NS-node"
 
 # ---- wait: DNS + TLS readiness through the nginx stand-in, certificate from the ACM stand-in ----
 "$top/tests/peers/albsim/down.sh" "$T_TMP/sim"
