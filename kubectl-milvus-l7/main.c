@@ -1,6 +1,7 @@
 /* main.c - `kubectl milvus-l7`: the command table. */
 #include "ml7/cli.h"
 
+extern const struct ml7_cmd cmd_setup;
 extern const struct ml7_cmd cmd_cert;
 extern const struct ml7_cmd cmd_ingress;
 extern const struct ml7_cmd cmd_wait;
@@ -10,6 +11,7 @@ extern const struct ml7_cmd cmd_status;
 extern const struct ml7_cmd cmd_verify;
 
 static const struct ml7_cmd *const commands[] = {
+	&cmd_setup,
 	&cmd_cert,
 	&cmd_ingress,
 	&cmd_wait,
