@@ -724,6 +724,12 @@ static long tls_io(struct probe *p, void *buf, const void *cbuf, size_t n, struc
 			return 0;
 		}
 		p->io_errno = errno;
+		if (e == SSL_ERROR_SSL) {
+			char why[256];
+
+			ssl_errors(why, sizeof(why));
+			return ml7_err_set(err, ML7_ETLS, "TLS: %s", why);
+		}
 		ERR_clear_error();
 		return ml7_err_set(err, ML7_ENET, "the connection failed: %s",
 				   errno ? strerror(errno) : "TLS error");
@@ -754,6 +760,13 @@ static int transport_diag(struct probe *p, enum ml7_probe_phase ph, int rc,
 			    "the balancer took the request but no answer came in time: check that "
 			    "Milvus is up and not overloaded, or raise --timeout",
 			    "%s timed out after %ld ms", ml7_probe_phase_name(ph), p->timeout);
+	if (rc == ML7_ETLS)
+		return diag(p, ML7_DIAG_TLS,
+			    strstr(e->msg, "certificate required") || strstr(e->msg, "handshake failure") ?
+			    "the server wants a client certificate (mutual TLS): pass --client-cert and "
+			    "--client-key; note that an ALB presents none to Milvus (tlsMode 2 cannot work "
+			    "behind it)" : "the TLS connection failed after the handshake",
+			    "%s: %s", ml7_probe_phase_name(ph), e->msg);
 	if (rc == ML7_EPROTO)
 		return diag(p, ML7_DIAG_HTTP2, "the listener does not speak HTTP/2 as gRPC needs",
 			    "%s: %s", ml7_probe_phase_name(ph), e->msg);

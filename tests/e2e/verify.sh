@@ -35,9 +35,9 @@ PW='s3cr3t-Pw'
 TOKEN='tok-3c1d'
 node tests/peers/milvus/server.js --port 0 --port-file "$W/milvus.port" --user root \
 	--password "$PW" --token "$TOKEN" --dbs default,db1 --mode-file "$W/mode" \
-	--reset-port-file "$W/reset.port" --log "$W/milvus.log" --ttl 300 &
+	--reset-port-file "$W/reset.port" --silent-port-file "$W/silent.port" --log "$W/milvus.log" --ttl 300 &
 SRV_PID=$!
-wait_file "$W/milvus.port" && wait_file "$W/reset.port" || { t_fail "milvus stand-in starts"; t_done; exit; }
+wait_file "$W/milvus.port" && wait_file "$W/reset.port" && wait_file "$W/silent.port" || { t_fail "milvus stand-in starts"; t_done; exit; }
 cat >"$W/alb/alb.env" <<EOF
 ALB_CERT=$PKI/server.crt
 ALB_KEY=$PKI/server.key
@@ -48,6 +48,7 @@ EOF
 tests/peers/alb/nginx.sh start "$W/alb" || { t_fail "nginx stand-in starts"; t_done; exit; }
 P=$(cat "$W/alb/port")
 RESET_PORT=$(cat "$W/reset.port")
+SILENT_PORT=$(cat "$W/silent.port")
 
 export MILVUS_PASSWORD=$PW
 unset MILVUS_TOKEN
@@ -111,6 +112,8 @@ diag "untrusted CA (another CA)" tls-unknown-ca --address "127.0.0.1:$P" --serve
 diag "connection refused" connection-refused --address 127.0.0.1:1 --server-name "$HOST" --ca-file "$PKI/ca.crt"
 diag "connection reset" connection-reset --address "127.0.0.1:$RESET_PORT" --server-name "$HOST" \
 	--ca-file "$PKI/ca.crt"
+t_expect "TLS handshake timeout" 5 '"phase":[[:space:]]*"tls"' "TLS handshake with 127\.0\.0\.1:$SILENT_PORT timed out after 500 ms" -- \
+	"${V[@]}" -o json --address "127.0.0.1:$SILENT_PORT" --server-name "$HOST" --ca-file "$PKI/ca.crt" --timeout 500ms
 # a resolver that answers says NXDOMAIN; one that cannot be reached gives a DNS failure
 t_expect "NXDOMAIN" 5 '"name":[[:space:]]*"(nxdomain|dns)"' "cannot resolve 'no-such-balancer\.invalid'" -- \
 	"${V[@]}" -o json --address no-such-balancer.invalid --ca-file "$PKI/ca.crt" --timeout 3s
@@ -147,6 +150,14 @@ s_server() {   # PORTFILE ARGS...
 }
 s_server "$W/noh2.port" -cert "$PKI/server.crt" -key "$PKI/server.key"
 s_server "$W/expired.port" -cert "$PKI/expired.crt" -key "$PKI/expired.key" -alpn h2
+s_server "$W/mtls.port" -cert "$PKI/server.crt" -key "$PKI/server.key" -alpn h2 -Verify 1 \
+	-CAfile "$PKI/ca.crt"
+# (s_server -www then waits for an HTTP/1 request: the HTTP/2 phase times out, after TLS passed)
+t_expect "mutual TLS: the client certificate is presented" 5 '"phase":[[:space:]]*"http2"' \
+	"http2 timed out" -- "${V[@]}" -o json --timeout 1s --address "127.0.0.1:$(cat "$W/mtls.port")" \
+	--server-name "$HOST" --ca-file "$PKI/ca.crt" --client-cert "$PKI/client.crt" --client-key "$PKI/client.key"
+t_expect "mutual TLS: no client certificate" 5 '"name":[[:space:]]*"tls"' "client certificate" -- \
+	"${V[@]}" -o json --address "127.0.0.1:$(cat "$W/mtls.port")" --server-name "$HOST" --ca-file "$PKI/ca.crt"
 diag "no h2 in ALPN" no-h2-alpn --address "127.0.0.1:$(cat "$W/noh2.port")" --server-name "$HOST" \
 	--ca-file "$PKI/ca.crt"
 diag "expired certificate" tls-expired --address "127.0.0.1:$(cat "$W/expired.port")" \

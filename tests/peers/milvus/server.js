@@ -6,7 +6,7 @@
 //
 //   node server.js --port 0 --port-file F [--host 127.0.0.1] [--user U --password P]
 //                  [--token T] [--dbs default,db1] [--mode MODE] [--mode-file F]
-//                  [--reset-port-file F] [--ttl SECONDS] [--log F]
+//                  [--reset-port-file F] [--silent-port-file F] [--ttl SECONDS] [--log F]
 //
 // Auth (when --user/--password or --token is given): every method, GetVersion included, needs
 // metadata `authorization` = base64("user:password") or base64(token), no prefix, as Milvus'
@@ -18,7 +18,8 @@
 //   notready     Connect answers Status code 1 (ServiceNotReady, retriable)
 //   slow:MS      every call waits MS milliseconds before answering
 // --reset-port-file F also listens on a second port that accepts TCP connections and resets
-// them at once (a peer that drops the connection).  The server stops by itself after --ttl
+// them at once (a peer that drops the connection); --silent-port-file F one that accepts and
+// never answers (a peer that hangs).  The server stops by itself after --ttl
 // seconds (default 600) and on SIGTERM/SIGINT.
 'use strict';
 const fs = require('fs');
@@ -164,10 +165,10 @@ server.addService(healthPkg.grpc.health.v1.Health.service, {
   Check: wrap('Health/Check', (call, m) => ({ status: m === 'notready' ? 'NOT_SERVING' : 'SERVING' })),
 });
 
-let resetServer = null;
+const extraServers = [];
 function stop(why) {
   log({ stop: why });
-  if (resetServer) resetServer.close();
+  for (const srv of extraServers) srv.close();
   server.tryShutdown(() => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
 }
@@ -192,15 +193,25 @@ server.bindAsync(`${bindHost}:${opt.port}`, grpc.ServerCredentials.createInsecur
     }
     log({ listening: port });
   };
-  if (!opt.resetPortFile) return done();
-  resetServer = net.createServer((sock) => {
+  const extra = [];
+  if (opt.resetPortFile) extra.push([opt.resetPortFile, (sock) => {
     log({ reset: sock.remoteAddress });
     sock.resetAndDestroy();
-  });
-  resetServer.listen(0, opt.host, () => {
-    const rp = resetServer.address().port;
-    fs.writeFileSync(opt.resetPortFile + '.tmp', String(rp) + '\n');
-    fs.renameSync(opt.resetPortFile + '.tmp', opt.resetPortFile);
-    done();
-  });
+  }]);
+  if (opt.silentPortFile) extra.push([opt.silentPortFile, (sock) => {
+    log({ silent: sock.remoteAddress });
+    sock.on('error', () => {});
+    sock.on('data', () => {});
+  }]);
+  let pending = extra.length;
+  if (!pending) return done();
+  for (const [file, onConn] of extra) {
+    const srv = net.createServer(onConn);
+    extraServers.push(srv);
+    srv.listen(0, opt.host, () => {
+      fs.writeFileSync(file + '.tmp', String(srv.address().port) + '\n');
+      fs.renameSync(file + '.tmp', file);
+      if (--pending === 0) done();
+    });
+  }
 });
