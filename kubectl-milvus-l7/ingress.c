@@ -5,13 +5,16 @@
 
 #include <cjson/cJSON.h>
 
+#include "ml7/acm.h"
 #include "ml7/alb.h"
+#include "ml7/aws.h"
 #include "ml7/buf.h"
 #include "ml7/cli.h"
 #include "ml7/doctor.h"
 #include "ml7/ingress.h"
 #include "ml7/ingress_flags.h"
 #include "ml7/kube.h"
+#include "ml7/log.h"
 #include "ml7/release.h"
 #include "ml7/strlist.h"
 #include "ml7/yaml.h"
@@ -25,6 +28,7 @@ struct ingress_opts {
 	const char *dry_run;
 	int force;
 	const char *wait;
+	int no_cert_check;
 };
 
 #define TARGET_OPTS(T) \
@@ -47,6 +51,8 @@ static const struct ml7_opt apply_table[] = {
 	 "show what would change: client sends nothing, server validates without storing"},
 	{"force", 0, ML7_OPT_BOOL, offsetof(struct ingress_opts, force), NULL,
 	 "take over an Ingress milvus-l7 does not manage, and fields owned by another manager"},
+	{"no-cert-check", 0, ML7_OPT_BOOL, offsetof(struct ingress_opts, no_cert_check), NULL,
+	 "do not look the certificate up in ACM first (done when AWS credentials are configured)"},
 	ML7_OPT_END
 };
 
@@ -150,6 +156,50 @@ out:
 	return rc;
 }
 
+/* When AWS credentials are configured: every ARN exists in ACM, is ISSUED, not
+ * expired and covers the host; otherwise the controller would fail later. */
+static int cert_check(struct ml7_ctx *ctx, const cJSON *obj, const char *host)
+{
+	const cJSON *ann = cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "metadata"), "annotations");
+	const cJSON *v = cJSON_GetObjectItem(ann, ML7_ALB_PREFIX "certificate-arn");
+	struct ml7_strlist arns = ML7_STRLIST_INIT;
+	struct ml7_aws_opts ao;
+	int rc = 0;
+
+	if (!cJSON_IsString(v) || ml7_strlist_split(&arns, v->valuestring, ',', 1)) {
+		ml7_cli_error(ctx, "out of memory");
+		return ML7_EXIT_FAILURE;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.service = "acm";
+	ao.env_service = "ACM";
+	for (size_t i = 0; i < arns.n && rc == 0; i++) {
+		struct ml7_strlist problems = ML7_STRLIST_INIT;
+		struct ml7_err err = {0};
+		int checked = 0, r = ml7_acm_preflight(&ao, arns.items[i], host, &checked, &problems, &err);
+
+		if (r == ML7_ENOTFOUND || r == ML7_EINVAL) {
+			rc = ml7_cli_fail(ctx, &err);
+		} else if (r) {
+			ml7_cli_warn(ctx, "cannot check certificate %s in ACM: %s", arns.items[i], err.msg);
+		} else if (problems.n) {
+			char msg[ML7_ERR_MSG_MAX] = "";
+
+			for (size_t j = 0; j < problems.n; j++)
+				snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s", j ? "; " : "",
+					 problems.items[j]);
+			ml7_cli_error(ctx, "certificate %s cannot serve %s: %s (--no-cert-check skips this check)",
+				      arns.items[i], host, msg);
+			rc = ML7_EXIT_FAILURE;
+		} else if (!checked && i == 0) {
+			ml7_log(ML7_LOG_ACTION, "no AWS credentials configured: the certificate is not looked up in ACM");
+		}
+		ml7_strlist_free(&problems);
+	}
+	ml7_strlist_free(&arns);
+	return rc;
+}
+
 static int apply_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 {
 	static const char *const verbs[] = {"", "created", "configured", "unchanged"};
@@ -178,7 +228,13 @@ static int apply_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 	if (rel->service_type && strcmp(rel->service_type, "LoadBalancer") == 0 && !ctx->quiet)
 		ml7_cli_warn(ctx, "Service %s/%s is a LoadBalancer: its Layer-4 balancer stays up beside the ALB; "
 			     "flip it with 'helm milvus-l7 upgrade'", rel->namespace_, rel->service);
-	if (ml7_ingress_build(&opts, rel, &obj, &err) || ml7_ingress_apply(k, obj, &ao, &res, &err)) {
+	if (ml7_ingress_build(&opts, rel, &obj, &err)) {
+		rc = ml7_cli_fail(ctx, &err);
+		goto out;
+	}
+	if (!io->no_cert_check && (rc = cert_check(ctx, obj, opts.host)))
+		goto out;
+	if (ml7_ingress_apply(k, obj, &ao, &res, &err)) {
 		rc = ml7_cli_fail(ctx, &err);
 		goto out;
 	}

@@ -26,6 +26,11 @@ if [ -z "${ML7_KUBE_DIR:-}" ]; then
 		{ t_fail "the kube peer starts" "$(tail -n 3 "$T_TMP/kube-up.log")"; t_done; exit 1; }
 fi
 . "$ML7_KUBE_DIR/env"
+# no AWS credentials from the machine: `ingress apply` would look certificates up in ACM
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE \
+	AWS_DEFAULT_PROFILE AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ACM \
+	AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+export AWS_CONFIG_FILE=$T_TMP/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$T_TMP/no-aws-credentials
 cp "$KUBECONFIG_FILE" "$T_TMP/kubeconfig"
 export KUBECONFIG=$T_TMP/kubeconfig
 NS=ml7-ingress-$$
@@ -288,7 +293,17 @@ mkdir -p "$T_TMP/alb"
 "$top/tests/peers/albsim/up.sh" "$T_TMP/sim2" --namespace "$NS" --hostname localhost --region "$ACM_REGION" \
 	--alb-dir "$T_TMP/alb" --acm-env "$T_TMP/acm/env" --backend milvus-demo:19530=127.0.0.1:9 \
 	2>"$T_TMP/sim2-up.log" || t_fail "albsim (loopback mode) starts" "$(cat "$T_TMP/sim2-up.log")"
-"${K[@]}" ingress apply milvus-demo --name live --host "$HOST" --cert-arn "$acm_arn" -q >/dev/null
+# with AWS credentials (here: the ACM stand-in's) apply looks the certificate up first
+A=(env AWS_ACCESS_KEY_ID="$ACM_AKID" AWS_SECRET_ACCESS_KEY="$ACM_SECRET" AWS_ENDPOINT_URL_ACM="$ACM_URL"
+	AWS_CA_BUNDLE="$ACM_CA" "$KML7" -n "$NS")
+unknown=arn:aws:acm:$ACM_REGION:111122223333:certificate/00000000-0000-0000-0000-000000000000
+t_expect "apply: an ARN unknown to ACM stops it before any write" 3 '' "$unknown" -- \
+	"${A[@]}" ingress apply milvus-demo --name nocert --host "$HOST" --cert-arn "$unknown" -q
+t_expect "apply: a certificate that does not cover the host stops it" 1 '' \
+	"certificate $acm_arn cannot serve other.example.org: .*--no-cert-check skips this check" -- \
+	"${A[@]}" ingress apply milvus-demo --name other --host other.example.org --cert-arn "$acm_arn" -q
+t_expect "apply: the imported certificate passes the ACM check" 0 'live created$' -- \
+	"${A[@]}" ingress apply milvus-demo --name live --host "$HOST" --cert-arn "$acm_arn" -q
 for _ in $(seq 100); do [ -s "$T_TMP/alb/port" ] && break; sleep 0.1; done
 t_expect "wait: address, name resolves, TLS answers with the imported certificate" 0 '"readySeconds"' -- \
 	"${K[@]}" wait --ingress live --connect-to "127.0.0.1:$(cat "$T_TMP/alb/port" 2>/dev/null)" \
