@@ -290,8 +290,11 @@ int ml7_http_do(struct ml7_http *h, const struct ml7_http_req *req, struct ml7_h
 		resp->retryable = cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR ||
 				  cc == CURLE_SEND_ERROR || cc == CURLE_PARTIAL_FILE ||
 				  cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
-		rc = ml7_err_set(err, curl_code(cc), "%s %s: %s", req->method, req->url,
-				 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		if (cc == CURLE_ABORTED_BY_CALLBACK)
+			rc = ml7_err_set(err, ML7_ECANCELED, "%s %s: interrupted", req->method, req->url);
+		else
+			rc = ml7_err_set(err, curl_code(cc), "%s %s: %s", req->method, req->url,
+					 errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	}
 	ml7_log(ML7_LOG_HTTP, "%s %s %ld (%.0f ms)", req->method, req->url, resp->status,
 		resp->seconds * 1000);

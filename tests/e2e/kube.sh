@@ -57,6 +57,11 @@ t_expect "a wrong --token: 401" 1 '' 'rejected the credentials \(401 Unauthorize
 	"$KML7" --token not-a-token raw get /api/v1/namespaces
 t_expect "NotFound: exit 3" 3 '' 'services "nope" not found' -- "$KML7" raw get /api/v1/namespaces/milvus/services/nope
 
+t_expect "--as impersonates (the limited user may not list namespaces)" 1 '' 'User "ml7-limited" cannot list' -- \
+	"$KML7" --as ml7-limited raw list /api/v1/namespaces
+t_expect "--as with --as-group system:masters" 0 'kube-system' -- \
+	"$KML7" --as someone --as-group system:masters raw list /api/v1/namespaces
+
 # flags only, no kubeconfig at all
 t_expect "no kubeconfig and no flags: one line" 1 '' 'no Kubernetes configuration found' -- \
 	env KUBECONFIG= "$KML7" raw get /version
@@ -247,7 +252,7 @@ for _ in $(seq 1 100); do [ "$(wc -l <"$D/watch.out")" -ge 12 ] && break; sleep 
 wait $wpid
 t_check "watch: 12 ADDED from the list, then MODIFIED and DELETED" sh -c \
 	"[ \$(grep -c '^ADDED' '$D/watch.out') -eq 12 ] && grep -q '^MODIFIED cm-01' '$D/watch.out' && grep -q '^DELETED cm-02' '$D/watch.out' && [ \$(cat '$D/watch.rc') = 0 ]"
-t_expect "watch: the deadline is exit 4" 4 '' 'reached its deadline' -- "$KML7" raw watch "$CM" --timeout 2500ms --server-timeout 1
+t_expect "watch: the deadline is exit 4" 4 '' 'reached its deadline' -- "$KML7" raw watch "$CM" --timeout 5s --server-timeout 1
 t_check "watch: the server's timeoutSeconds ends are resumed" grep -q 'reconnects [1-9]' "$T_TMP/err"
 RV=$(sed -n 's/.*resourceVersion \([0-9]*\)$/\1/p' "$T_TMP/err")
 t_expect "watch from a resourceVersion" 0 '^ADDED cm-13' -- sh -c "
@@ -258,6 +263,9 @@ kind: ConfigMap
 metadata: {name: cm-13, namespace: $NS}
 EOF
 	wait \$p"
+
+t_expect "watch: Ctrl-C returns cleanly with 130" 130 '' 'interrupted' -- \
+	timeout --preserve-status -s INT 2 "$KML7" raw watch "$CM"
 
 # ---- no secret in the trace --------------------------------------------------------------------
 t_run "$KML7" --v=3 raw get /api/v1/namespaces/milvus
