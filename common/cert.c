@@ -195,9 +195,17 @@ static char *to_pem(X509 *x)
 
 static int key_type(struct checker *c, EVP_PKEY *pk)
 {
-	int id = EVP_PKEY_get_base_id(pk), bits = EVP_PKEY_get_bits(pk);
+	int id, bits;
 	char *ka = c->r->key_algorithm;
 	size_t kn = sizeof(c->r->key_algorithm);
+
+	if (!pk) {
+		snprintf(ka, kn, "unknown");
+		add(c, "key-type", ML7_CERT_FAIL, "the certificate's public key cannot be read");
+		return 0;
+	}
+	id = EVP_PKEY_get_base_id(pk);
+	bits = EVP_PKEY_get_bits(pk);
 
 	if (id == EVP_PKEY_RSA) {
 		snprintf(ka, kn, "RSA-%d", bits);
@@ -261,7 +269,9 @@ static void check_key(struct checker *c)
 	BIO_free(b);
 	add(c, "key", ML7_CERT_OK, "%s private key, unencrypted", EVP_PKEY_get0_type_name(c->key));
 	if (c->leaf) {
-		if (EVP_PKEY_eq(X509_get0_pubkey(c->leaf), c->key) == 1)
+		EVP_PKEY *pub = X509_get0_pubkey(c->leaf);
+
+		if (pub && EVP_PKEY_eq(pub, c->key) == 1)
 			add(c, "match", ML7_CERT_OK, "the private key belongs to the certificate");
 		else
 			add(c, "match", ML7_CERT_FAIL, "the private key does not belong to the certificate");
@@ -376,17 +386,29 @@ static X509_STORE *store_from_pem(const char *p, size_t n)
 	return st;
 }
 
+/* The system's trust store, loaded once per process (parsing the bundle
+ * costs more than all the other checks together). */
+static X509_STORE *system_store(void)
+{
+	static X509_STORE *st;
+
+	if (!st && (st = X509_STORE_new()) && !X509_STORE_set_default_paths(st)) {
+		X509_STORE_free(st);
+		st = NULL;
+	}
+	ERR_clear_error();
+	return st;
+}
+
 static void check_trust(struct checker *c)
 {
-	X509_STORE *st = X509_STORE_new();
+	X509_STORE *st = NULL, *sys = system_store();
 	X509 *root = NULL, *top;
 	char a[128];
 	int e = X509_V_ERR_UNSPECIFIED;
 
-	if (st && X509_STORE_set_default_paths(st))
-		e = verify_with(c, st, &root);
-	X509_STORE_free(st);
-	st = NULL;
+	if (sys)
+		e = verify_with(c, sys, &root);
 	if (e == 0) {
 		add(c, "trust", ML7_CERT_OK, "verifies to '%s' of the system store", short_name(root, a, sizeof(a)));
 		goto done;
