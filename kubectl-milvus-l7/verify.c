@@ -11,11 +11,14 @@
 #include <cjson/cJSON.h>
 
 #include "ml7/cli.h"
+#include "ml7/kube.h"
 #include "ml7/mem.h"
 #include "ml7/probe.h"
+#include "ml7/status.h"
 
 struct verify_opts {
 	const char *address;
+	const char *ingress;
 	const char *server_name;
 	const char *connect_to;
 	const char *ca_file;
@@ -34,6 +37,8 @@ struct verify_opts {
 static const struct ml7_opt verify_options[] = {
 	{"address", 0, ML7_OPT_STRING, offsetof(struct verify_opts, address), "HOST[:PORT]",
 	 "the balancer to dial (port 443 when not given)"},
+	{"ingress", 0, ML7_OPT_STRING, offsetof(struct verify_opts, ingress), "NAME",
+	 "with RELEASE: the Ingress to use when several route to its Service"},
 	{"server-name", 0, ML7_OPT_STRING, offsetof(struct verify_opts, server_name), "NAME",
 	 "the Ingress host: TLS SNI, certificate name and :authority (default: the address's host)"},
 	{"connect-to", 0, ML7_OPT_STRING, offsetof(struct verify_opts, connect_to), "HOST:PORT",
@@ -91,6 +96,105 @@ static char *prompt_password(const char *user)
 	fputc('\n', tty);
 	fclose(tty);
 	return pw;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* RELEASE -> the address and the first host of the Ingress in front of its
+ * Service (the one named by --ingress when several are).  An exit code. */
+static int release_target(struct ml7_ctx *ctx, const char *release, const char *want,
+			  char **address, char **host)
+{
+	struct ml7_kube *k = NULL;
+	struct ml7_err err = {0};
+	struct ml7_buf names = ML7_BUF_INIT;
+	cJSON *st = NULL;
+	const cJSON *items, *it, *ing, *pick = NULL;
+	const char *ns, *svc;
+	int code, n = 0;
+
+	if ((code = ml7_cli_kube(ctx, &k)))
+		return code;
+	ns = ml7_kube_namespace(k);
+	if (ml7_status_collect(k, ns, release, &st, &err)) {
+		code = ml7_cli_fail(ctx, &err);
+		goto out;
+	}
+	items = cJSON_GetObjectItemCaseSensitive(st, "items");
+	if (cJSON_GetArraySize(items) != 1) {
+		cJSON_ArrayForEach(it, items)
+			ml7_buf_printf(&names, "%s%s", names.len ? ", " : "", jstr(it, "service"));
+		if (names.len)
+			ml7_cli_error(ctx, "release \"%s\" in namespace \"%s\" has several Milvus "
+				      "Services (%s); verify one with --address", release, ns, names.data);
+		else
+			ml7_cli_error(ctx, "no Milvus release \"%s\" found in namespace \"%s\"", release,
+				      ns);
+		code = names.len ? ML7_EXIT_FAILURE : ML7_EXIT_NOTFOUND;
+		goto out;
+	}
+	it = cJSON_GetArrayItem(items, 0);
+	svc = jstr(it, "service");
+	cJSON_ArrayForEach(ing, cJSON_GetObjectItemCaseSensitive(it, "ingresses")) {
+		const char *name = jstr(ing, "name");
+
+		if (want && (!name || strcmp(name, want)))
+			continue;
+		ml7_buf_printf(&names, "%s%s", names.len ? ", " : "", name ? name : "?");
+		pick = ing;
+		n++;
+	}
+	if (n == 0) {
+		if (want)
+			ml7_cli_error(ctx, "Ingress \"%s\" does not route to Service \"%s\" of release "
+				      "\"%s\" in namespace \"%s\"", want, svc, release, ns);
+		else
+			ml7_cli_error(ctx, "no Ingress routes to Service \"%s\" of release \"%s\" in "
+				      "namespace \"%s\": create one with 'kubectl milvus-l7 ingress "
+				      "apply %s'", svc, release, ns, release);
+		code = ML7_EXIT_NOTFOUND;
+		goto out;
+	}
+	if (n > 1) {
+		ml7_cli_error(ctx, "several Ingresses route to Service \"%s\" (%s): choose one with "
+			      "--ingress NAME", svc, names.data);
+		code = ML7_EXIT_USAGE;
+		goto out;
+	}
+	if (!jstr(pick, "address")) {
+		ml7_cli_error(ctx, "Ingress \"%s\" has no address yet (the load balancer controller "
+			      "has not provisioned the balancer): run 'kubectl milvus-l7 wait %s'",
+			      jstr(pick, "name"), release);
+		code = ML7_EXIT_NOTFOUND;
+		goto out;
+	}
+	*address = ml7_strdup(jstr(pick, "address"));
+	{
+		const cJSON *h = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pick, "hosts"), 0);
+
+		*host = cJSON_IsString(h) && h->valuestring[0] ? ml7_strdup(h->valuestring) : NULL;
+	}
+	if (!*address) {
+		ml7_cli_error(ctx, "out of memory");
+		code = ML7_EXIT_FAILURE;
+		goto out;
+	}
+	if (!*host)
+		ml7_cli_warn(ctx, "Ingress \"%s\" has no host rule: using its address as the server "
+			     "name", jstr(pick, "name"));
+	ml7_cli_info(ctx, "release %s: Ingress %s, address %s, host %s", release,
+		     jstr(pick, "name"), *address, *host ? *host : "(none)");
+	code = 0;
+out:
+	ml7_buf_free(&names);
+	cJSON_Delete(st);
+	ml7_kube_free(k);
+	return code;
 }
 
 static void print_phase(const struct ml7_probe_result *r, enum ml7_probe_phase ph, int failed,
@@ -271,10 +375,9 @@ static int verify_run(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 	struct ml7_probe_opts po;
 	struct ml7_probe_result res;
 	struct ml7_err err = {0};
-	char *password = NULL, *snippets = NULL;
+	char *password = NULL, *snippets = NULL, *rel_address = NULL, *rel_host = NULL;
 	int fmt = ml7_cli_output_format(ctx), rc, code;
 
-	(void)argv;
 
 	if (fmt < 0)
 		return ML7_EXIT_USAGE;
@@ -286,6 +389,16 @@ static int verify_run(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 		return ml7_cli_usage_error(ctx, "give either --ca-file or --ca-data, not both");
 	if (v->token && v->user)
 		return ml7_cli_usage_error(ctx, "give either --token or --user, not both");
+	if (v->ingress && argc == 0)
+		return ml7_cli_usage_error(ctx, "--ingress goes with RELEASE");
+	if (argc == 1) {
+		code = release_target(ctx, argv[0], v->ingress, &rel_address, &rel_host);
+		if (code)
+			return code;
+		v->address = rel_address;
+		if (!v->server_name)
+			v->server_name = rel_host;
+	}
 	memset(&po, 0, sizeof(po));
 	po.address = v->address;
 	po.server_name = v->server_name;
@@ -310,6 +423,8 @@ static int verify_run(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 		else if (isatty(STDIN_FILENO))
 			password = prompt_password(v->user);
 		if (!password) {
+			ml7_free(rel_address);
+			ml7_free(rel_host);
 			return ml7_cli_usage_error(ctx, "--user needs a password: set MILVUS_PASSWORD "
 						   "(or run on a terminal to be asked)");
 		}
@@ -349,6 +464,8 @@ out:
 	ml7_probe_result_free(&res);
 	ml7_free(snippets);
 	ml7_free_secret(password);
+	ml7_free(rel_address);
+	ml7_free(rel_host);
 	return code;
 }
 
@@ -362,8 +479,8 @@ const struct ml7_cmd cmd_verify = {
 		"release's Ingress.  A failure is diagnosed with a hint; the exit code is then 5.",
 	.opts = verify_options,
 	.opts_size = sizeof(struct verify_opts),
-	.flags = ML7_CMD_OUTPUT,
+	.flags = ML7_CMD_OUTPUT | ML7_CMD_KUBE,
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.run = verify_run,
 };
