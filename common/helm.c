@@ -265,8 +265,9 @@ void ml7_helm_release_free(struct ml7_helm_release *r)
 	ml7_free(r);
 }
 
-int ml7_helm_release_get(const struct ml7_helm_conf *h, const char *release,
-			 struct ml7_helm_release **out, struct ml7_err *err)
+/* the release's metadata and user values, and the computed values when all */
+static int release_read(const struct ml7_helm_conf *h, const char *release, int all,
+			struct ml7_helm_release **out, struct ml7_err *err)
 {
 	const char *args[] = {"get", "metadata", release, "-o", "json", NULL};
 	struct ml7_helm_release *r = NULL;
@@ -301,7 +302,7 @@ int ml7_helm_release_get(const struct ml7_helm_conf *h, const char *release,
 		goto fail;
 	}
 	rc = get_values(h, release, 0, 0, &r->values, err);
-	if (!rc)
+	if (!rc && all)
 		rc = get_values(h, release, 1, 0, &r->computed, err);
 	if (rc)
 		goto fail;
@@ -312,6 +313,12 @@ fail:
 	cJSON_Delete(m);
 	ml7_helm_release_free(r);
 	return rc;
+}
+
+int ml7_helm_release_get(const struct ml7_helm_conf *h, const char *release,
+			 struct ml7_helm_release **out, struct ml7_err *err)
+{
+	return release_read(h, release, 1, out, err);
 }
 
 int ml7_helm_check_milvus(const struct ml7_helm_release *r, struct ml7_err *err)
@@ -544,11 +551,11 @@ int ml7_helm_flip(const struct ml7_helm_conf *h, const struct ml7_helm_flip_opts
 	if (rc) {
 		struct ml7_err e2 = {0};
 
-		if (ml7_helm_release_get(h, o->release, &after, &e2) == 0 &&
+		if (release_read(h, o->release, 0, &after, &e2) == 0 &&
 		    after->revision == rel->revision)
 			ml7_err_prefix(err, "helm upgrade failed, nothing changed (release '%s' is still "
 				       "at revision %d)", rel->name, rel->revision);
-		else if (after)
+		else if (after && (res->revision_after = after->revision))
 			ml7_err_prefix(err, "helm upgrade failed; release '%s' is now at revision %d (%s): "
 				       "see 'helm history %s'", rel->name, after->revision,
 				       after->status, rel->name);
@@ -556,7 +563,7 @@ int ml7_helm_flip(const struct ml7_helm_conf *h, const struct ml7_helm_flip_opts
 			ml7_err_prefix(err, "helm upgrade failed");
 		goto out;
 	}
-	rc = ml7_helm_release_get(h, o->release, &after, err);
+	rc = release_read(h, o->release, 0, &after, err);
 	if (rc) {
 		ml7_err_prefix(err, "the upgrade ran, but reading the release back failed");
 		goto out;

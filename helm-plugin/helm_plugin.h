@@ -16,5 +16,6 @@ int helm_flip_report(struct ml7_ctx *ctx, const struct ml7_helm_conf *conf,
 
 extern const struct ml7_cmd cmd_upgrade;
 extern const struct ml7_cmd cmd_revert;
+extern const struct ml7_cmd cmd_post_render;
 
 #endif

@@ -4,6 +4,7 @@
 static const struct ml7_cmd *const commands[] = {
 	&cmd_upgrade,
 	&cmd_revert,
+	&cmd_post_render,
 	&ml7_cmd_version,
 	&ml7_cmd_help,
 	&ml7_cmd_completion,

@@ -10,7 +10,6 @@ struct revert_opts {
 	const char *version;
 	const char *repo;
 	int dry_run;
-	long timeout_ms;
 };
 
 static const struct ml7_opt revert_table[] = {
@@ -20,8 +19,6 @@ static const struct ml7_opt revert_table[] = {
 	 "the chart repository URL (helm --repo); CHART is then the bare chart name"},
 	{"dry-run", 0, ML7_OPT_BOOL, offsetof(struct revert_opts, dry_run), NULL,
 	 "show the values diff and the helm command; change nothing"},
-	{"timeout", 0, ML7_OPT_DURATION, offsetof(struct revert_opts, timeout_ms), "DURATION",
-	 "the most each helm call may take (default 5m)"},
 	ML7_OPT_END
 };
 
@@ -31,7 +28,7 @@ static int revert_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 	struct ml7_helm_conf conf;
 	struct ml7_helm_flip_opts fo = {0};
 
-	helm_conf_from_ctx(ctx, ro->timeout_ms, &conf);
+	helm_conf_from_ctx(ctx, 0, &conf);
 	fo.release = argv[0];
 	fo.chart = argc > 1 ? argv[1] : NULL;
 	fo.repo = ro->repo;

@@ -8,9 +8,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "ml7/alb.h"
 #include "ml7/helm.h"
 #include "ml7/ingress.h"
 #include "ml7/ingress_flags.h"
+#include "ml7/kube.h"
+#include "ml7/probe.h"
+#include "ml7/release.h"
 
 #include "helm_plugin.h"
 
@@ -21,6 +25,9 @@ struct upgrade_opts {
 	const char *service_type;
 	int dry_run;
 	long timeout_ms;
+	int no_verify;
+	const char *connect_to;
+	const char *ca_file;
 };
 
 #define HELM_FLIP_OPTS(T) \
@@ -29,15 +36,21 @@ struct upgrade_opts {
 	{"repo", 0, ML7_OPT_STRING, offsetof(T, repo), "URL", \
 	 "the chart repository URL (helm --repo); CHART is then the bare chart name"}, \
 	{"dry-run", 0, ML7_OPT_BOOL, offsetof(T, dry_run), NULL, \
-	 "show the values diff and the helm command; change nothing"}, \
-	{"timeout", 0, ML7_OPT_DURATION, offsetof(T, timeout_ms), "DURATION", \
-	 "the most each helm call may take (default 5m)"}
+	 "show the values diff and the helm command; change nothing"}
 
 static const struct ml7_opt upgrade_table[] = {
 	ML7_INGRESS_FLAG_OPTS(struct upgrade_opts, ing),
 	HELM_FLIP_OPTS(struct upgrade_opts),
 	{"service-type", 0, ML7_OPT_STRING, offsetof(struct upgrade_opts, service_type), "TYPE",
 	 "the Service type to set (default ClusterIP)"},
+	{"timeout", 0, ML7_OPT_DURATION, offsetof(struct upgrade_opts, timeout_ms), "DURATION",
+	 "with --host: the most the wait for the ALB may take (default 15m)"},
+	{"no-verify", 0, ML7_OPT_BOOL, offsetof(struct upgrade_opts, no_verify), NULL,
+	 "with --host: do not wait for the ALB and verify gRPC through it"},
+	{"connect-to", 0, ML7_OPT_STRING, offsetof(struct upgrade_opts, connect_to), "HOST:PORT",
+	 "verify by dialling this address instead of the ALB's (same TLS names)"},
+	{"ca-file", 0, ML7_OPT_STRING, offsetof(struct upgrade_opts, ca_file), "FILE",
+	 "the CA for the ALB's certificate (default: the system store)"},
 	ML7_OPT_END
 };
 
@@ -88,7 +101,7 @@ int helm_flip_report(struct ml7_ctx *ctx, const struct ml7_helm_conf *conf,
 	rc = ml7_helm_flip(conf, fo, &res, &err);
 	if (rc) {
 		rc = ml7_cli_fail(ctx, &err);
-		if (!fo->revert && !fo->dry_run && res.revision_after > 0)
+		if (!fo->revert && res.revision_after != res.revision_before)
 			ml7_cli_info(ctx, "to undo: helm milvus-l7 revert %s -n %s", fo->release,
 				     conf->namespace_ ? conf->namespace_ : "NAMESPACE");
 		goto out;
@@ -125,6 +138,69 @@ out:
 	return rc;
 }
 
+/* When the chart owns the Ingress: wait for the ALB's address, then Milvus
+ * GetVersion through it over TLS (the code of `kubectl milvus-l7 wait` and
+ * `verify`).  Says plainly what failed and how to undo. */
+static int prove(struct ml7_ctx *ctx, const struct upgrade_opts *uo, const char *release)
+{
+	struct ml7_kube *k = NULL;
+	struct ml7_release *rel = NULL;
+	struct ml7_ingress_wait_opts wo = {0};
+	struct ml7_ingress_wait_result wr = {0};
+	struct ml7_probe_opts po = {0};
+	struct ml7_probe_result pr;
+	struct ml7_err err = {0};
+	const char *ns = ctx->kube.namespace_ ? ctx->kube.namespace_ : "NAMESPACE";
+	FILE *f = ml7_cli_output_format(ctx) > 0 ? stderr : stdout;   /* -o json owns stdout */
+	int rc;
+
+	memset(&pr, 0, sizeof(pr));
+	rc = ml7_cli_kube(ctx, &k);
+	if (rc)
+		goto undo;
+	if (ml7_release_find(k, ctx->kube.namespace_, release, &rel, &err))
+		goto fail;
+	ml7_cli_info(ctx, "waiting for the ALB of Ingress %s (--no-verify skips this)", rel->service);
+	wo.ns = rel->namespace_;
+	wo.name = rel->service;       /* the chart names its Ingress like its Service */
+	wo.timeout_ms = uo->timeout_ms;
+	wo.connect_to = uo->connect_to;
+	wo.ca_file = uo->ca_file;
+	wo.server_name = uo->ing.host;
+	if (ml7_ingress_wait(k, &wo, &wr, &err))
+		goto fail;
+	fprintf(f, "ALB: %s (address after %.1f s, TLS ready after %.1f s)\n", wr.address,
+	       (double)wr.address_ms / 1000.0, (double)wr.ready_ms / 1000.0);
+	po.address = wr.address;
+	po.server_name = uo->ing.host;
+	po.connect_to = uo->connect_to;
+	po.ca_file = uo->ca_file;
+	rc = ml7_probe_run(&po, &pr, &err);
+	if (rc == ML7_EVERIFY) {
+		ml7_err_clear(&err);
+		ml7_err_set(&err, ML7_EVERIFY, "%s%s%s", pr.summary ? pr.summary : "no answer",
+			    pr.hint ? "; hint: " : "", pr.hint ? pr.hint : "");
+	}
+	if (rc)
+		goto fail;
+	fprintf(f, "VERIFIED: Milvus %s answers gRPC through %s:%d over %s (server name %s, %ld ms)\n",
+	       pr.version ? pr.version : "(no version)", wr.address, pr.port,
+	       pr.tls_version ? pr.tls_version : "TLS", uo->ing.host, pr.total_ms);
+	goto out;
+fail:
+	ml7_cli_error(ctx, "verification after the upgrade failed: %s", err.msg);
+	rc = ml7_exit_code(err.code);
+undo:
+	ml7_cli_info(ctx, "the release IS upgraded (Service ClusterIP, Ingress %s); Milvus may not be "
+		     "reachable until this is fixed; to undo: helm milvus-l7 revert %s -n %s",
+		     rel ? rel->service : release, release, ns);
+out:
+	ml7_probe_result_free(&pr);
+	ml7_release_free(rel);
+	ml7_kube_free(k);
+	return rc;
+}
+
 static int upgrade_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 {
 	struct upgrade_opts *uo = o;
@@ -132,7 +208,7 @@ static int upgrade_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 	struct ml7_helm_flip_opts fo = {0};
 	struct ml7_ingress_opts ing = {0};
 	struct ml7_err err = {0};
-	int with_ingress = uo->ing.host || uo->ing.cert_arns.n;
+	int with_ingress = uo->ing.host || uo->ing.cert_arns.n, rc;
 
 	if (with_ingress && (!uo->ing.host || !uo->ing.cert_arns.n))
 		return ml7_cli_usage_error(ctx, "--host and --cert-arn go together (the chart's ingress "
@@ -152,14 +228,17 @@ static int upgrade_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 			return ml7_cli_usage_error(ctx, "%s", err.msg);
 		fo.ingress = &ing;
 	}
-	helm_conf_from_ctx(ctx, uo->timeout_ms, &conf);
+	helm_conf_from_ctx(ctx, 0, &conf);
 	fo.release = argv[0];
 	fo.chart = argc > 1 ? argv[1] : NULL;
 	fo.repo = uo->repo;
 	fo.version = uo->version;
 	fo.service_type = uo->service_type;
 	fo.dry_run = uo->dry_run;
-	return helm_flip_report(ctx, &conf, &fo);
+	rc = helm_flip_report(ctx, &conf, &fo);
+	if (rc || !with_ingress || uo->dry_run || uo->no_verify)
+		return rc;
+	return prove(ctx, uo, argv[0]);
 }
 
 const struct ml7_cmd cmd_upgrade = {
@@ -174,7 +253,11 @@ const struct ml7_cmd cmd_upgrade = {
 		"(enabled, class alb, the guide's annotations with the ARN, the chart's nginx\n"
 		"annotations set to null, the host rule); without them the Ingress is left to\n"
 		"'kubectl milvus-l7 ingress apply'.  A second run with the same flags changes nothing.\n"
-		"--dry-run prints the values diff and the helm command.  Undo: 'helm milvus-l7 revert'.",
+		"--dry-run prints the values diff and the helm command.  Undo: 'helm milvus-l7 revert'.\n"
+		"When the chart owns the Ingress, it then waits for the ALB's address (bounded by\n"
+		"--timeout, default 15m) and calls Milvus GetVersion through it over TLS, as 'kubectl\n"
+		"milvus-l7 wait' and 'verify' do; a failure says so and prints the revert command\n"
+		"(exit 4 timed out, 5 verification failed).  --no-verify skips it.",
 	.opts = upgrade_table,
 	.opts_size = sizeof(struct upgrade_opts),
 	.flags = ML7_CMD_KUBE | ML7_CMD_OUTPUT,

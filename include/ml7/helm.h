@@ -111,6 +111,17 @@ void ml7_helm_flip_result_free(struct ml7_helm_flip_result *res);
 int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const char *stdin_data,
 		 struct ml7_buf *out, struct ml7_err *err);
 
+/* The post-renderer (common/postrender.c) for users who render the chart
+ * themselves: in helm's rendered multi-document YAML, the Milvus Service (the
+ * chart's labels: app.kubernetes.io/name=milvus, component proxy|standalone)
+ * gets service_type (NULL: ClusterIP; the LoadBalancer-only fields and
+ * nodePorts go) and, with ingress options, the ALB Ingress is added or
+ * replaces the document of the same kind and name.  Every other document is
+ * copied byte for byte.  No Milvus Service: ML7_ENOTFOUND. */
+int ml7_helm_post_render(const char *in, size_t len, const char *service_type,
+			 const struct ml7_ingress_opts *ingress, struct ml7_buf *out,
+			 struct ml7_err *err);
+
 /* --- values (common/values.c): pure functions on cJSON trees --- */
 
 /* Helm's CoalesceTables(dst = overrides, src = base) as the upgrade stores it:

@@ -16,7 +16,7 @@
 
 #include "../fuzz/targets.h"
 
-#define MUTATIONS 150
+#define MUTATIONS 80
 
 static uint32_t rng = 2463534242u;
 

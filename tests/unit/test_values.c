@@ -304,6 +304,87 @@ static void test_diff(void **state)
 	cJSON_Delete(b);
 }
 
+/* --- the post-renderer --- */
+
+#define CM_DOC "# Source: milvus/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\n" \
+	"metadata:\n  name: milvus-demo\ndata:\n  default.yaml: |+\n    minio:\n" \
+	"      address:   s3.us-east-2.amazonaws.com   # odd spacing kept\n"
+#define SVC_DOC "# Source: milvus/templates/service.yaml\napiVersion: v1\nkind: Service\n" \
+	"metadata:\n  name: milvus-demo\n  namespace: milvus\n  labels:\n" \
+	"    app.kubernetes.io/name: milvus\n    app.kubernetes.io/instance: milvus-demo\n" \
+	"    component: \"proxy\"\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n" \
+	"    - 0.0.0.0/0\n  ports:\n    - name: milvus\n      port: 19530\n      nodePort: 30001\n" \
+	"      targetPort: milvus\n    - name: metrics\n      port: 9091\n"
+#define ING_DOC "# Source: milvus/templates/ingress.yaml\napiVersion: networking.k8s.io/v1\n" \
+	"kind: Ingress\nmetadata:\n  name: milvus-demo\n  annotations:\n" \
+	"    nginx.ingress.kubernetes.io/backend-protocol: GRPC\nspec:\n  rules: []\n"
+
+static cJSON *render(const char *in, int with_ingress, struct ml7_buf *out, int want_rc)
+{
+	const char *arns[] = {ARN};
+	struct ml7_ingress_opts io = {.host = "milvus-demo.milvus.io", .cert_arns = {arns, 1}};
+	struct ml7_err err = {0};
+	cJSON *docs = NULL;
+
+	assert_int_equal(ml7_helm_post_render(in, strlen(in), NULL, with_ingress ? &io : NULL, out,
+					      &err), want_rc);
+	if (want_rc)
+		return NULL;
+	if (ml7_yaml_parse_all(out->data, out->len, "out", &docs, &err))
+		fail_msg("%s", err.msg);
+	return docs;
+}
+
+static void test_post_render(void **state)
+{
+	struct ml7_buf out = ML7_BUF_INIT;
+	cJSON *docs, *svc, *ing;
+	const cJSON *port;
+
+	(void)state;
+	/* other documents byte for byte; the Service flipped; the Ingress added */
+	docs = render("---\n" CM_DOC "---\n" SVC_DOC, 1, &out, 0);
+	assert_non_null(strstr(out.data, "---\n" CM_DOC "---\n"));
+	assert_int_equal(cJSON_GetArraySize(docs), 3);
+	svc = cJSON_GetArrayItem(docs, 1);
+	assert_string_equal(ml7_values_get(svc, "spec.type")->valuestring, "ClusterIP");
+	assert_null(ml7_values_get(svc, "spec.loadBalancerSourceRanges"));
+	port = cJSON_GetArrayItem(ml7_values_get(svc, "spec.ports"), 0);
+	assert_null(cJSON_GetObjectItem(port, "nodePort"));
+	assert_string_equal(ml7_values_get(svc, "metadata.name")->valuestring, "milvus-demo");
+	ing = cJSON_GetArrayItem(docs, 2);
+	assert_string_equal(ml7_values_get(ing, "kind")->valuestring, "Ingress");
+	assert_string_equal(ml7_values_get(ing, "spec.ingressClassName")->valuestring, "alb");
+	assert_string_equal(cJSON_GetObjectItem(ml7_values_get(ing, "metadata.annotations"),
+			    "alb.ingress.kubernetes.io/certificate-arn")->valuestring, ARN);
+	assert_string_equal(ml7_values_get(ing, "metadata.namespace")->valuestring, "milvus");
+	cJSON_Delete(docs);
+
+	/* the chart's own Ingress of the same name is replaced, in place */
+	ml7_buf_reset(&out);
+	docs = render(SVC_DOC "---\n" ING_DOC "---\n" CM_DOC, 1, &out, 0);
+	assert_int_equal(cJSON_GetArraySize(docs), 3);
+	ing = cJSON_GetArrayItem(docs, 1);
+	assert_string_equal(ml7_values_get(ing, "kind")->valuestring, "Ingress");
+	assert_null(strstr(out.data, "nginx.ingress"));
+	assert_non_null(strstr(out.data, "---\n" CM_DOC));
+	cJSON_Delete(docs);
+
+	/* without ingress options: only the Service changes */
+	ml7_buf_reset(&out);
+	docs = render(CM_DOC "---\n" SVC_DOC, 0, &out, 0);
+	assert_int_equal(cJSON_GetArraySize(docs), 2);
+	cJSON_Delete(docs);
+
+	/* no Milvus Service */
+	ml7_buf_reset(&out);
+	render(CM_DOC, 1, &out, ML7_ENOTFOUND);
+	/* broken YAML names the document */
+	ml7_buf_reset(&out);
+	render(CM_DOC "---\nkind: [\n", 0, &out, ML7_EINVAL);
+	ml7_buf_free(&out);
+}
+
 static void test_helm_version_rule(void **state)
 {
 	struct ml7_helm_version v313 = {3, 13, 3, ""}, v314 = {3, 14, 0, ""}, v4 = {4, 0, 0, ""};
@@ -321,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_helm_version_rule),
+		cmocka_unit_test(test_post_render),
 	};
 	const struct CMUnitTest fixture_tests[] = {
 		cmocka_unit_test(test_flip_keeps_every_user_value),
