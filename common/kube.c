@@ -11,6 +11,7 @@
 
 #include "kube_int.h"
 #include "ml7/cancel.h"
+#include "ml7/clock.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
 #include "ml7/yaml.h"
@@ -19,33 +20,10 @@
 #define RETRY_CAP_MS 10000L
 #define TOKEN_FILE_TTL_MS 60000L
 
-long ml7_kube_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Sleeps ms in small steps; ML7_ECANCELED on Ctrl-C. */
+/* Sleeps ms; ML7_ECANCELED (with the message) on Ctrl-C. */
 int ml7_kube_sleep(long ms, struct ml7_err *err)
 {
-	long end = ml7_kube_now_ms() + ms;
-
-	for (;;) {
-		long left = end - ml7_kube_now_ms();
-		struct timespec ts;
-
-		if (ml7_canceled())
-			return ml7_err_set(err, ML7_ECANCELED, "interrupted");
-		if (left <= 0)
-			return 0;
-		if (left > 50)
-			left = 50;
-		ts.tv_sec = 0;
-		ts.tv_nsec = left * 1000000L;
-		nanosleep(&ts, NULL);
-	}
+	return ml7_sleep_ms(ms) ? ml7_err_set(err, ML7_ECANCELED, "interrupted") : 0;
 }
 
 static int oom(struct ml7_err *err)
@@ -371,7 +349,7 @@ static int stdin_tty(void)
 static int refresh_creds(struct ml7_kube *k, int force, struct ml7_err *err)
 {
 	const struct ml7_kube_config *c = k->cfg;
-	long now = ml7_kube_now_ms();
+	long now = ml7_now_ms();
 	int rc;
 
 	if (c->token_file && (force || !k->file_token_at || now - k->file_token_at > TOKEN_FILE_TTL_MS)) {

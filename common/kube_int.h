@@ -47,7 +47,6 @@ int ml7_kube_list_url(struct ml7_buf *p, const char *path, const char *label_sel
 		      const char *field_selector);
 /* Makes k->watch_http (a connection of its own for the stream). */
 int ml7_kube_watch_handle(struct ml7_kube *k, struct ml7_err *err);
-long ml7_kube_now_ms(void);
 int ml7_kube_sleep(long ms, struct ml7_err *err);
 
 #endif

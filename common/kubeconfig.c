@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "ml7/buf.h"
+#include "ml7/clock.h"
 #include "ml7/credentials.h"
 #include "ml7/kubeconfig.h"
 #include "ml7/mem.h"
@@ -1273,62 +1274,22 @@ int ml7_kube_config_from_text(const char *text, size_t len, const char *name, co
 
 int ml7_kube_parse_timeout(const char *s, long *out_ms, struct ml7_err *err)
 {
-	static const struct {
-		const char *unit;
-		double ms;
-	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"\xc2\xb5s", 1e-3}, {"ms", 1}, {"s", 1000},
-		     {"m", 60000}, {"h", 3600000}};
-	const char *p = s;
-	double total = 0;
 	char *end;
+	long v;
 
 	if (!s || !*s)
 		goto bad;
-	/* a bare integer is seconds */
+	/* a bare integer is seconds, else a Go duration (client-go's ParseTimeout) */
 	errno = 0;
-	{
-		long v = strtol(s, &end, 10);
-
-		if (*end == '\0' && errno == 0) {
-			if (v < 0 || v > LONG_MAX / 1000)
-				goto bad;
-			*out_ms = v * 1000;
-			return 0;
-		}
-	}
-	/* a Go duration */
-	if (strcmp(s, "0") == 0) {
-		*out_ms = 0;
+	v = strtol(s, &end, 10);
+	if (*end == '\0' && errno == 0) {
+		if (v < 0 || v > LONG_MAX / 1000)
+			goto bad;
+		*out_ms = v * 1000;
 		return 0;
 	}
-	while (*p) {
-		size_t best = 0;
-		double v, mult = 0;
-
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			goto bad;
-		errno = 0;
-		v = strtod(p, &end);
-		if (end == p || errno)
-			goto bad;
-		p = end;
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t l = strlen(units[i].unit);
-
-			if (strncmp(p, units[i].unit, l) == 0 && l > best) {
-				best = l;
-				mult = units[i].ms;
-			}
-		}
-		if (!best)
-			goto bad;
-		p += best;
-		total += v * mult;
-	}
-	if (total > (double)LONG_MAX)
-		goto bad;
-	*out_ms = (long)total;
-	return 0;
+	if (ml7_parse_go_duration(s, out_ms) == 0)
+		return 0;
 bad:
 	return ml7_err_set(err, ML7_EINVAL, "invalid --request-timeout '%s': use whole seconds or a "
 			   "duration such as 1s, 2m or 3h", s ? s : "");

@@ -5,6 +5,7 @@
 
 #include "kube_int.h"
 #include "ml7/cancel.h"
+#include "ml7/clock.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
 
@@ -232,7 +233,7 @@ int ml7_kube_watch(struct ml7_kube *k, const char *collection_path,
 	const struct ml7_kube_watch_opts *o = opts ? opts : &none;
 	struct ml7_kube_watch_stats local;
 	struct wstate w;
-	long deadline = o->timeout_ms > 0 ? ml7_kube_now_ms() + o->timeout_ms : 0;
+	long deadline = o->timeout_ms > 0 ? ml7_now_ms() + o->timeout_ms : 0;
 	int max_fail = o->max_reconnects > 0 ? o->max_reconnects : 10, fails = 0, rc = 0, first = 1;
 	char server_timeout[24];
 
@@ -267,7 +268,7 @@ int ml7_kube_watch(struct ml7_kube *k, const char *collection_path,
 			rc = ml7_err_set(err, ML7_ECANCELED, "interrupted");
 			break;
 		}
-		if (deadline && (left = deadline - ml7_kube_now_ms()) <= 0) {
+		if (deadline && (left = deadline - ml7_now_ms()) <= 0) {
 			rc = ml7_err_set(err, ML7_ETIMEDOUT, "the watch of %s reached its deadline of %ld ms",
 					 collection_path, o->timeout_ms);
 			break;
@@ -324,7 +325,7 @@ int ml7_kube_watch(struct ml7_kube *k, const char *collection_path,
 			ml7_err_set(err, rc, "interrupted");
 			break;
 		}
-		if (rc == ML7_ETIMEDOUT && deadline && ml7_kube_now_ms() >= deadline)
+		if (rc == ML7_ETIMEDOUT && deadline && ml7_now_ms() >= deadline)
 			continue;       /* reported at the top of the loop */
 		if (rc == ML7_EAUTH || rc == ML7_ENOTFOUND || rc == ML7_EPROTO || rc == ML7_EINVAL ||
 		    rc == ML7_EEXEC || rc == ML7_ENOMEM) {
@@ -346,8 +347,8 @@ int ml7_kube_watch(struct ml7_kube *k, const char *collection_path,
 			ml7_log(ML7_LOG_ACTION, "watch %s: %s; resuming from resourceVersion %s",
 				collection_path, rc ? e.msg : "ended", w.st->resource_version);
 			left = fails > 5 ? 5000 : 100L << fails;
-			if (deadline && deadline - ml7_kube_now_ms() < left)
-				left = deadline - ml7_kube_now_ms();
+			if (deadline && deadline - ml7_now_ms() < left)
+				left = deadline - ml7_now_ms();
 			if ((rc = ml7_kube_sleep(left, err)))
 				break;
 		} else {

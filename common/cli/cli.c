@@ -14,6 +14,7 @@
 #include "ml7/buf.h"
 #include "ml7/cancel.h"
 #include "ml7/cli.h"
+#include "ml7/clock.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
 #include "ml7/yaml.h"
@@ -208,53 +209,19 @@ int ml7_cli_print_object(const struct ml7_ctx *ctx, const cJSON *obj)
 
 int ml7_parse_duration(const char *s, long *out_ms)
 {
-	static const struct {
-		const char *unit;
-		double ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
-	double total = 0;
-	const char *p = s;
+	double secs;
 	char *end;
 
 	if (!s || !*s)
 		return ML7_EINVAL;
 	/* a bare number is seconds (kubectl's --request-timeout) */
 	errno = 0;
-	total = strtod(s, &end);
-	if (*end == '\0' && errno == 0 && total >= 0 && total <= LONG_MAX / 1000.0) {
-		*out_ms = (long)(total * 1000);
+	secs = strtod(s, &end);
+	if (*end == '\0' && errno == 0 && secs >= 0 && secs <= LONG_MAX / 1000.0) {
+		*out_ms = (long)(secs * 1000);
 		return 0;
 	}
-	total = 0;
-	while (*p) {
-		double v;
-		size_t best = 0;
-		double mult = 0;
-
-		if (*p < '0' || *p > '9')
-			return ML7_EINVAL;
-		errno = 0;
-		v = strtod(p, &end);
-		if (end == p || errno)
-			return ML7_EINVAL;
-		p = end;
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t l = strlen(units[i].unit);
-
-			if (strncmp(p, units[i].unit, l) == 0 && l > best) {
-				best = l;
-				mult = units[i].ms;
-			}
-		}
-		if (!best)
-			return ML7_EINVAL;
-		p += best;
-		total += v * mult;
-	}
-	if (total > (double)LONG_MAX)
-		return ML7_EINVAL;
-	*out_ms = (long)total;
-	return 0;
+	return ml7_parse_go_duration(s, out_ms);
 }
 
 /* Go's strconv.ParseBool, as pflag uses it. */

@@ -9,4 +9,8 @@ long ml7_now_ms(void);
  * 0, or ML7_ECANCELED as soon as Ctrl-C was pressed. */
 int ml7_sleep_ms(long ms);
 
+/* A Go duration ("1h30m", "500ms", "1.5s"; units ns, us, µs, ms, s, m, h) in
+ * milliseconds.  0, or ML7_EINVAL for anything else (a bare number included). */
+int ml7_parse_go_duration(const char *s, long *out_ms);
+
 #endif

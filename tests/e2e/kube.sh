@@ -246,7 +246,7 @@ t_check "three GETs, two with continue" test "$(grep -c 'GET .*configmaps?labelS
 CM=/api/v1/namespaces/$NS/configmaps
 ("$KML7" raw watch "$CM" -l set=e2e --count 14 --timeout 20s >"$D/watch.out" 2>"$D/watch.err"; echo $? >"$D/watch.rc") &
 wpid=$!
-for _ in $(seq 1 100); do [ "$(wc -l <"$D/watch.out")" -ge 12 ] && break; sleep 0.1; done
+for _ in $(seq 1 300); do [ "$(wc -l <"$D/watch.out")" -ge 12 ] && break; sleep 0.1; done
 "$KML7" raw patch "$CM/cm-01" -f <(echo '{"data":{"k":"v"}}') >/dev/null
 "$KML7" raw delete "$CM/cm-02" >/dev/null
 wait $wpid
