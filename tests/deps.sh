@@ -74,3 +74,12 @@ for pair in "v33:3.18.0" "v36:4.2.3"; do
 	chmod 755 "$dest/helm"
 	"$dest/helm" version --short >/dev/null
 done
+
+# make dist's one-time preparation, for tests/e2e/dist.sh: the arm64 architecture, deb-src,
+# the cross compiler and qemu-user, then a static libcurl and cJSON per architecture from
+# Debian's source packages (minutes, once; cached under ~/.cache/milvus-l7/static-*)
+if [ "$mode" = test ]; then
+	packaging/setup.sh
+	packaging/static-libs.sh amd64 >/dev/null
+	packaging/static-libs.sh arm64 >/dev/null
+fi

@@ -300,14 +300,15 @@ const struct ml7_cmd ml7_cmd_completion = {
 	.name = "completion",
 	.summary = "print a shell completion script (bash, zsh or fish)",
 	.usage = "completion bash|zsh|fish",
-	.help = "Completes commands, flags and flag values of the executable itself.\n"
-		"  bash:  source <(COMMAND completion bash)          (in ~/.bashrc)\n"
-		"  zsh:   source <(COMMAND completion zsh)           (in ~/.zshrc, after compinit)\n"
-		"  fish:  COMMAND completion fish | source           (in ~/.config/fish/config.fish)\n"
-		"For `kubectl milvus-l7 <TAB>` (kubectl 1.26 or later) put a link named\n"
-		"kubectl_complete-milvus_l7 to kubectl-milvus_l7 on PATH; `make install` does.\n"
-		"`helm milvus-l7 <TAB>` works through the plugin's plugin.complete with Helm's own\n"
-		"completion (`helm completion bash`).\n",
+	.help = "Prints a script that completes the executable's commands, flags and flag values;\n"
+		"load it from the shell's start-up file:\n"
+		"  bash:  source <(kubectl milvus-l7 completion bash)\n"
+		"  zsh:   source <(kubectl milvus-l7 completion zsh)      (after compinit)\n"
+		"  fish:  kubectl milvus-l7 completion fish | source\n"
+		"kubectl 1.26 and later complete `kubectl milvus-l7 <TAB>` through an executable\n"
+		"kubectl_complete-milvus_l7 on PATH: a link to kubectl-milvus_l7 (make install makes it).\n"
+		"Helm completes `helm milvus-l7 <TAB>` with its own script (helm completion bash)\n"
+		"through the plugin's plugin.complete.\n",
 	.min_args = 1,
 	.max_args = 1,
 	.run = completion_run,
