@@ -181,5 +181,9 @@ for s in "$ACM_TEMP_TOKEN" "$keyline" "$b64"; do
   grep -rqF -- "$s" "$TMPDIR" && leak=1
 done
 t_check "nothing secret written to TMPDIR" test $leak -eq 0
+"$K" cert describe "$ARN" --profile proc -v=3 >"$T_TMP/v3p.out" 2>"$T_TMP/v3p.err"
+t_check "-v=3 describe with credential_process succeeds" grep -q 'running .*/proc' "$T_TMP/v3p.err"
+t_check "credential_process: no secret or token in the -v=3 output" \
+  bash -c '! grep -qF -e "$1" -e "$2" "$3" "$4"' _ "$ACM_TEMP_SECRET" "$ACM_TEMP_TOKEN" "$T_TMP/v3p.out" "$T_TMP/v3p.err"
 t_check "no new file in HOME" test "$(find "$HOME" -type f | wc -l)" -eq 1
 t_done
