@@ -7,11 +7,17 @@
  * candidate a line ("value<TAB>description") and a last line ":DIRECTIVE",
  * the format of cobra's __complete that kubectl and Helm parse.  The commands
  * and flags come from the same tables as --help, so they follow by
- * themselves. */
+ * themselves.  Namespaces (-n) and release names (a RELEASE argument) come
+ * from the cluster, with the kubectl flags typed so far; a cluster that does
+ * not answer within 5 s (or --request-timeout) just gives no candidates. */
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "ml7/buf.h"
 #include "ml7/cli.h"
+#include "ml7/kube.h"
 
 /* cobra's ShellCompDirective bits */
 enum {
@@ -78,9 +84,92 @@ static void candidate(FILE *f, const char *prefix, const char *value, const char
 		fprintf(f, "%s\n", full);
 }
 
-/* Values of an option: the fixed ones we know, else files when it names one. */
-static int complete_value(FILE *f, const struct ml7_opt *o, const char *prefix, const char *typed)
+/* The kubectl flags typed so far, for the cluster look-ups. */
+struct typed_kube {
+	const struct ml7_tool *tool;
+	struct ml7_kube_flags flags;
+};
+
+static void keep_kube_flag(struct typed_kube *tk, const struct ml7_opt *o, const char *value)
 {
+	const struct ml7_opt *kube = ml7_cli_std_opts(ML7_OPTS_KUBE);
+	size_t n = 0;
+
+	while (kube[n].name || kube[n].short_name)
+		n++;
+	if (o >= kube && o < kube + n && o->type == ML7_OPT_STRING)
+		*(const char **)((char *)&tk->flags + o->offset) = value;
+}
+
+/* metadata.name of each item of a list at path, or a label's distinct values. */
+static void cluster_names(FILE *f, struct typed_kube *tk, const char *resource,
+			  const char *selector, const char *label, const char *typed)
+{
+	struct ml7_ctx ctx;
+	struct ml7_kube *k = NULL;
+	struct ml7_err err = {0};
+	struct ml7_buf path = ML7_BUF_INIT;
+	cJSON *list = NULL, *item;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.tool = tk->tool;
+	ctx.quiet = 1;
+	if (tk->tool->kube_env)
+		tk->tool->kube_env(&ctx.kube);
+	if (tk->flags.kubeconfig)
+		ctx.kube.kubeconfig = tk->flags.kubeconfig;
+	for (const struct ml7_opt *o = ml7_cli_std_opts(ML7_OPTS_KUBE); o->name; o++) {
+		const char *v = *(const char *const *)((const char *)&tk->flags + o->offset);
+
+		if (o->type == ML7_OPT_STRING && v)
+			*(const char **)((char *)&ctx.kube + o->offset) = v;
+	}
+	if (!ctx.kube.request_timeout)
+		ctx.kube.request_timeout = "5s";
+	/* completion never prints on the terminal: errors just mean no candidates
+	 * (the process ends with the completion) */
+	if (!freopen("/dev/null", "w", stderr))
+		goto out;
+	if (ml7_cli_kube(&ctx, &k) != 0)
+		goto out;
+	if (ml7_kube_path(&path, "v1", resource ? ml7_kube_namespace(k) : NULL,
+			  resource ? resource : "namespaces", NULL, NULL) ||
+	    (selector && ml7_kube_query(&path, "labelSelector", selector)) ||
+	    ml7_kube_get(k, path.data, &list, &err))
+		goto out;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(list, "items")) {
+		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(item, "metadata");
+		const cJSON *labels = cJSON_GetObjectItemCaseSensitive(meta, "labels");
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			label ? labels : meta, label ? label : "name"));
+		int seen = 0;
+
+		for (const cJSON *prev = cJSON_GetObjectItemCaseSensitive(list, "items")->child;
+		     name && prev != item && !seen; prev = prev->next) {
+			const cJSON *pm = cJSON_GetObjectItemCaseSensitive(prev, "metadata");
+			const char *pn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				label ? cJSON_GetObjectItemCaseSensitive(pm, "labels") : pm,
+				label ? label : "name"));
+
+			seen = pn && strcmp(pn, name) == 0;
+		}
+		if (name && !seen)
+			candidate(f, "", name, NULL, typed);
+	}
+out:
+	cJSON_Delete(list);
+	ml7_buf_free(&path);
+	ml7_kube_free(k);
+}
+
+/* Values of an option: the fixed ones we know, else files when it names one. */
+static int complete_value(FILE *f, struct typed_kube *tk, const struct ml7_opt *o,
+			  const char *prefix, const char *typed)
+{
+	if (o->name && strcmp(o->name, "namespace") == 0 && !*prefix) {
+		cluster_names(f, tk, NULL, NULL, NULL, typed);
+		return DIR_NOFILE;
+	}
 	if (o->name && strcmp(o->name, "output") == 0) {
 		candidate(f, prefix, "json", "print the result as JSON", typed);
 		candidate(f, prefix, "yaml", "print the result as YAML", typed);
@@ -107,6 +196,10 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 	const char *typed = argc > 0 ? argv[argc - 1] : "";
 	size_t nsets = ml7_cli_cmd_opts(NULL, sets);
 	int nargs = 0, dashdash = 0, directive = DIR_NOFILE;
+	struct typed_kube tk;
+
+	memset(&tk, 0, sizeof(tk));
+	tk.tool = tool;
 
 	for (int i = 0; i < argc - 1; i++) {
 		const char *w = argv[i];
@@ -114,6 +207,7 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 		int has_value;
 
 		if (pending) {          /* the value of the option before */
+			keep_kube_flag(&tk, pending, w);
 			pending = NULL;
 			continue;
 		}
@@ -125,6 +219,9 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 			o = find_opt(sets, nsets, w, &has_value);
 			if (takes_value(o) && !has_value)
 				pending = o;
+			else if (takes_value(o))
+				keep_kube_flag(&tk, o, w[1] == '-' ? strchr(w, '=') + 1 :
+					       strchr(w, o->short_name) + 1 + (strchr(w, o->short_name)[1] == '='));
 			continue;
 		}
 		if (table && nargs == 0) {
@@ -144,7 +241,7 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 	}
 
 	if (pending) {
-		directive = complete_value(f, pending, "", typed);
+		directive = complete_value(f, &tk, pending, "", typed);
 	} else if (!dashdash && typed[0] == '-') {
 		const char *eq = strchr(typed, '=');
 		int has_value;
@@ -154,7 +251,7 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 			char prefix[128];
 
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)(eq - typed + 1), typed);
-			directive = complete_value(f, o, prefix, typed);
+			directive = complete_value(f, &tk, o, prefix, typed);
 		} else {
 			for (size_t s = 0; s < nsets; s++)
 				for (const struct ml7_opt *p = sets[s]; p->name || p->short_name; p++) {
@@ -169,6 +266,11 @@ int ml7_cli_complete(const struct ml7_tool *tool, FILE *f, int argc, char **argv
 		}
 	} else if (table && nargs == 0) {
 		list_commands(f, table, typed);
+	} else if (cmd && cmd->run && nargs == 0 && (cmd->flags & ML7_CMD_KUBE) &&
+		   strstr(cmd->usage, "RELEASE")) {
+		/* the Milvus releases of the namespace, as release discovery finds them */
+		cluster_names(f, &tk, "services", "app.kubernetes.io/name=milvus",
+			      "app.kubernetes.io/instance", typed);
 	} else if (cmd == &ml7_cmd_help || cmd == &ml7_cmd_completion) {
 		if (cmd == &ml7_cmd_help)
 			list_commands(f, tool->commands, typed);
