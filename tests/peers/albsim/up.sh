@@ -15,10 +15,10 @@ rm -f "$DIR/ready" "$DIR/env"
 setsid timeout -k 5 "$TTL" node "$HERE/server.js" --dir "$DIR" --ttl "$TTL" "$@" \
 	</dev/null >>"$DIR/albsim.log" 2>&1 &
 echo $! >"$DIR/albsim.pid"
-for ((i = 0; i < 200; i++)); do
+for ((i = 0; i < 1200; i++)); do   # up to 60 s: node starts slowly on a busy machine
 	[[ -s $DIR/ready ]] && break
 	kill -0 "$(<"$DIR/albsim.pid")" 2>/dev/null || { echo "up.sh: albsim exited:" >&2; tail -n 5 "$DIR/albsim.log" >&2; exit 1; }
 	sleep 0.05
 done
-[[ -s $DIR/ready ]] || { echo "up.sh: albsim not ready after 10 s" >&2; tail -n 5 "$DIR/albsim.log" >&2; exit 1; }
+[[ -s $DIR/ready ]] || { echo "up.sh: albsim not ready after 60 s" >&2; tail -n 5 "$DIR/albsim.log" >&2; exit 1; }
 printf '%s=%q\n' ALBSIM_DIR "$DIR" ALBSIM_PID "$(<"$DIR/ready")" ALBSIM_LOG "$DIR/albsim.log" >"$DIR/env"
