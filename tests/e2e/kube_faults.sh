@@ -23,11 +23,11 @@ fi
 D=$T_TMP
 node tests/peers/faultproxy/proxy.js --upstream "$KUBE_SERVER" --ca "$KUBE_CA" \
 	--cert "$KUBE_DIR/server.crt" --key "$KUBE_DIR/server.key" --port-file "$D/port" \
-	--log "$D/requests.log" --ttl 300 2>"$D/proxy.err" &
+	--log "$D/requests.log" --ttl 300 --connect-port-file "$D/cport" 2>"$D/proxy.err" &
 PROXY=$!
 trap 'kill $PROXY 2>/dev/null; [ -n "${STOP_KUBE:-}" ] && tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-for _ in $(seq 1 100); do [ -s "$D/port" ] && break; sleep 0.05; done
-[ -s "$D/port" ] || { cat "$D/proxy.err"; t_fail "faultproxy starts"; t_done; exit 1; }
+for _ in $(seq 1 200); do [ -s "$D/port" ] && [ -s "$D/cport" ] && break; sleep 0.05; done
+[ -s "$D/port" ] && [ -s "$D/cport" ] || { cat "$D/proxy.err"; t_fail "faultproxy starts"; t_done; exit 1; }
 P=https://127.0.0.1:$(cat "$D/port")
 NS=ml7-e2e-faults-$$
 export HOME=$D/home
@@ -118,9 +118,9 @@ faults '[{"match":"^GET /api/v1/namespaces/[^/]+/configmaps\\?.*watch=1","dropAf
 mark
 ("$KML7" raw watch "$CM" -l set=w --count 5 --timeout 20s >"$D/watch.out" 2>"$D/watch.err"; echo $? >"$D/watch.rc") &
 wpid=$!
-for _ in $(seq 1 100); do [ "$(count GET '/api/v1/namespaces/[^/]*/configmaps?.*watch=1')" -ge 1 ] && break; sleep 0.05; done
+for _ in $(seq 1 300); do [ "$(count GET '/api/v1/namespaces/[^/]*/configmaps?.*watch=1')" -ge 1 ] && break; sleep 0.05; done
 "$KML7" raw apply "$CM/w4" -f <(printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w4, labels: {set: w}}\n') >/dev/null
-for _ in $(seq 1 100); do [ "$(count GET '/api/v1/namespaces/[^/]*/configmaps?.*watch=1')" -ge 2 ] && break; sleep 0.05; done
+for _ in $(seq 1 300); do [ "$(count GET '/api/v1/namespaces/[^/]*/configmaps?.*watch=1')" -ge 2 ] && break; sleep 0.05; done
 "$KML7" raw apply "$CM/w5" -f <(printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w5, labels: {set: w}}\n') >/dev/null
 wait $wpid
 RV4=$(grep '^ADDED w4 ' "$D/watch.out" | awk '{print $3}')
@@ -152,6 +152,13 @@ mark
 t_expect "basic auth" 1 '' 'system:anonymous|forbidden' -- "$KML7" --context basic raw get /api/v1/namespaces
 t_check "basic auth: sent as Authorization: Basic" grep -q '"auth":"Basic"' "$D/requests.log"
 t_check "the proxy log holds no credential" sh -c "! grep -q -e '$KUBE_TOKEN' -e secret-pw '$D/requests.log'"
+
+# proxy-url: the API server through an HTTP forward proxy (CONNECT)
+sed "s#certificate-authority: \"$KUBE_CA\"#certificate-authority: \"$KUBE_CA\", proxy-url: \"http://127.0.0.1:$(cat "$D/cport")\"#; s#server: \"$P\"#server: \"$KUBE_SERVER\"#" \
+	"$D/kubeconfig" >"$D/kubeconfig-proxy"
+mark
+t_expect "proxy-url: through an HTTP CONNECT proxy" 0 '"v1.20.2"' -- "$KML7" --kubeconfig "$D/kubeconfig-proxy" raw get /version
+t_check "proxy-url: the proxy saw the CONNECT to the apiserver" grep -q "\"method\":\"CONNECT\",\"path\":\"127.0.0.1:$KUBE_PORT\"" "$D/requests.log"
 
 "$KML7" raw delete "/api/v1/namespaces/$NS" >/dev/null 2>&1
 t_done

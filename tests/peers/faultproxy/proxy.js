@@ -6,7 +6,10 @@
 // 127.0.0.1 only, on a free port, and exits by itself after --ttl seconds.
 //
 //   node proxy.js --upstream https://127.0.0.1:PORT --ca CA --cert CRT --key KEY
-//                 --port-file FILE --log FILE [--ttl 600]
+//                 --port-file FILE --log FILE [--ttl 600] [--connect-port-file FILE]
+//
+// --connect-port-file also starts a plain HTTP forward proxy (CONNECT only, to
+// loopback targets only), for kubeconfig's proxy-url; it logs each CONNECT.
 //
 // Faults are rules set with POST /_fault (a JSON list, replacing the old
 // rules) and read back with GET /_fault.  A rule:
@@ -22,6 +25,8 @@
 // authorization scheme (never its value), the status sent and the fault.
 'use strict';
 const https = require('https');
+const http = require('http');
+const net = require('net');
 const fs = require('fs');
 
 const args = {};
@@ -37,6 +42,8 @@ const ca = fs.readFileSync(args.ca);
 const agent = new https.Agent({ keepAlive: true, ca });
 let rules = [];
 
+// a broken client or upstream connection must not end the peer
+process.on('uncaughtException', (e) => console.error(`faultproxy: ${e.message}`));
 setTimeout(() => { console.error(`faultproxy: TTL of ${ttl} s reached, exiting`); process.exit(0); }, ttl * 1000).unref();
 
 function log(entry) {
@@ -157,3 +164,21 @@ server.listen(0, '127.0.0.1', () => {
   fs.writeFileSync(args['port-file'], String(server.address().port));
   console.error(`faultproxy: listening on 127.0.0.1:${server.address().port} -> ${args.upstream} (TTL ${ttl} s)`);
 });
+
+if (args['connect-port-file']) {
+  const fwd = http.createServer((req, res) => { res.writeHead(405); res.end('CONNECT only\n'); });
+  fwd.on('connect', (req, sock, head) => {
+    const [host, port] = req.url.split(/:(?=\d+$)/);
+    const ok = ['127.0.0.1', 'localhost', '[::1]'].includes(host);
+    log({ method: 'CONNECT', path: req.url, auth: authScheme(req.headers), status: ok ? 200 : 403 });
+    if (!ok) { sock.end('HTTP/1.1 403 Forbidden\r\n\r\n'); return; }
+    const up = net.connect(Number(port), host.replace(/^\[|\]$/g, ''), () => {
+      sock.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head && head.length) up.write(head);
+      up.pipe(sock); sock.pipe(up);
+    });
+    up.on('error', () => sock.destroy());
+    sock.on('error', () => up.destroy());
+  });
+  fwd.listen(0, '127.0.0.1', () => fs.writeFileSync(args['connect-port-file'], String(fwd.address().port)));
+}
