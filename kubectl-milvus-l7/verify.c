@@ -54,9 +54,9 @@ static const struct ml7_opt verify_options[] = {
 	{"insecure-skip-tls-verify", 0, ML7_OPT_BOOL, offsetof(struct verify_opts, insecure), NULL,
 	 "do not check the certificate (unsafe; for diagnosis only)"},
 	{"token", 0, ML7_OPT_STRING, offsetof(struct verify_opts, token), "TOKEN",
-	 "Milvus API token (default: $MILVUS_TOKEN)"},
+	 "Milvus API token (default: $MILVUS_TOKEN); not the kubeconfig's"},
 	{"user", 0, ML7_OPT_STRING, offsetof(struct verify_opts, user), "USER",
-	 "Milvus user; the password comes from $MILVUS_PASSWORD or a prompt"},
+	 "Milvus user (not the kubeconfig's); the password comes from $MILVUS_PASSWORD or a prompt"},
 	{"db", 0, ML7_OPT_STRING, offsetof(struct verify_opts, db), "NAME",
 	 "the database Connect checks (default: the server's default)"},
 	{"health", 0, ML7_OPT_BOOL, offsetof(struct verify_opts, health), NULL,
@@ -476,7 +476,9 @@ const struct ml7_cmd cmd_verify = {
 	.help = "Dials the balancer, checks TLS (SNI, certificate name, CA, ALPN h2), HTTP/2 and the\n"
 		"Milvus RPCs GetVersion, Connect (auth, database) and with --health CheckHealth,\n"
 		"timing every phase.  With RELEASE the address and the server name come from the\n"
-		"release's Ingress.  A failure is diagnosed with a hint; the exit code is then 5.",
+		"release's Ingress.  A failure is diagnosed with a hint; the exit code is then 5.\n"
+		"Here --user and --token are Milvus' credentials; the Kubernetes ones come from the\n"
+		"kubeconfig (--context).",
 	.opts = verify_options,
 	.opts_size = sizeof(struct verify_opts),
 	.flags = ML7_CMD_OUTPUT | ML7_CMD_KUBE,

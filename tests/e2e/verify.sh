@@ -169,6 +169,11 @@ for code in 464 502 503 504; do
 	echo "ALB_MODE=$code" >>"$W/alb/alb.env"
 	tests/peers/alb/nginx.sh reload "$W/alb" || t_fail "nginx reload ($code)"
 	diag "HTTP $code from the balancer" "http-$code" "${OK[@]}"
+	if [[ $code = 502 ]]; then
+		t_expect "Node SDK agrees on 502 (UNAVAILABLE)" 1 '"ok":false.*UNAVAILABLE' -- node \
+			tests/peers/milvus/sdk-verdict.js --address "127.0.0.1:$P" --ca "$PKI/ca.crt" \
+			--server-name "$HOST" --user root --password "$PW"
+	fi
 done
 sed -i '/^ALB_MODE=/d' "$W/alb/alb.env"
 tests/peers/alb/nginx.sh reload "$W/alb"
@@ -189,6 +194,9 @@ t_expect "Node SDK: wrong host rule is no success (and it does not throw)" 1 '"o
 	"${SDK[@]}" --server-name "other.$HOST" --user root --password "$PW"
 t_expect "Node SDK: auth failure" 1 'UNAUTHENTICATED' -- "${SDK[@]}" --server-name "$HOST" \
 	--user root --password nope
+# Node SDK 2.5.8 ignores Connect's Status: an unknown database passes unnoticed (verify says 800)
+t_expect "Node SDK: an unknown database goes unnoticed (verify catches it above)" 0 '"ok":true' -- \
+	"${SDK[@]}" --server-name "$HOST" --user root --password "$PW" --db nope
 t_expect "Node SDK: TLS name mismatch" 1 'altnames' -- "${SDK[@]}" --server-name other.example.test \
 	--user root --password "$PW"
 
