@@ -38,7 +38,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: rel-alb, namespace: $A}
 spec:
-  ingressClassName: alb
+  ingressClassName: ml7-e2e-none   # not alb: no controller stand-in may claim it
   rules:
   - host: milvus-demo.milvus.io
     http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: rel-milvus, port: {number: 19530}}}}]}
