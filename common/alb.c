@@ -84,19 +84,22 @@ static int ingress_path(struct ml7_buf *b, const char *ns, const char *name)
 
 /* ---- apply -------------------------------------------------------------- */
 
-/* The annotation keys the manager owns according to managedFields. */
-static const cJSON *owned_annotations(const cJSON *obj, const char *manager)
+/* Whether manager applied the object (managedFields), and the annotation keys
+ * ("f:KEY") it owns there (may be NULL). */
+static int applied_by(const cJSON *obj, const char *manager, const cJSON **annotations)
 {
 	const cJSON *mf;
 
+	*annotations = NULL;
 	cJSON_ArrayForEach(mf, at(obj, "metadata", "managedFields")) {
 		const char *m = str(mf, "manager", NULL), *op = str(mf, "operation", NULL);
 
-		if (m && op && strcmp(m, manager) == 0 && strcmp(op, "Apply") == 0)
-			return at(at(mf, "fieldsV1", "f:metadata"), "f:annotations", NULL) ?
-			       at(at(mf, "fieldsV1", "f:metadata"), "f:annotations", NULL) : at(mf, "fieldsV1", NULL);
+		if (m && op && strcmp(m, manager) == 0 && strcmp(op, "Apply") == 0) {
+			*annotations = at(at(mf, "fieldsV1", "f:metadata"), "f:annotations", NULL);
+			return 1;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 static int subset(const cJSON *want, const cJSON *have)
@@ -117,10 +120,10 @@ static int subset(const cJSON *want, const cJSON *have)
  * over, the same spec, and milvus-l7 an applier of it. */
 static int same_as_applied(const cJSON *want, const cJSON *have)
 {
-	const cJSON *owned = owned_annotations(have, ML7_KUBE_FIELD_MANAGER), *o;
+	const cJSON *owned, *o;
 	const cJSON *want_ann = at(want, "metadata", "annotations");
 
-	if (!owned || !subset(at(want, "metadata", "labels"), at(have, "metadata", "labels")) ||
+	if (!applied_by(have, ML7_KUBE_FIELD_MANAGER, &owned) || !subset(at(want, "metadata", "labels"), at(have, "metadata", "labels")) ||
 	    !subset(want_ann, at(have, "metadata", "annotations")) ||
 	    !cJSON_Compare(at(want, "spec", NULL), at(have, "spec", NULL), 1))
 		return 0;
@@ -680,6 +683,7 @@ int ml7_ingress_wait(struct ml7_kube *k, const struct ml7_ingress_wait_opts *o,
 		wo.field_selector = sel.data;
 		wo.resource_version = rv;
 		wo.timeout_ms = slice;
+		memset(&stats, 0, sizeof(stats));
 		rc = ml7_kube_watch(k, coll.data, &wo, on_ingress, &ws, &stats, err);
 		res->watch_reconnects += stats.reconnects;
 		if (stats.resource_version[0])

@@ -2,8 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "ml7/buf.h"
+#include "ml7/kube.h"
 #include "ml7/mem.h"
 #include "ml7/release.h"
+#include "ml7/strlist.h"
 
 void ml7_release_free(struct ml7_release *r)
 {
@@ -42,12 +47,6 @@ int ml7_release_new(const char *name, const char *ns, const char *service, int p
 }
 
 /* ---- discovery ---------------------------------------------------------- */
-
-#include <cjson/cJSON.h>
-
-#include "ml7/buf.h"
-#include "ml7/kube.h"
-#include "ml7/strlist.h"
 
 static const char *label(const cJSON *obj, const char *key)
 {
