@@ -23,7 +23,7 @@ struct cert_opts {
 	/* import and describe */
 	const char *region, *profile, *endpoint_url, *arn;
 	struct ml7_strlist tags;
-	int force, dry_run;
+	int force, dry_run, strict;
 };
 
 #define FILE_OPTS \
@@ -199,9 +199,11 @@ static int check_run(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 	} else {
 		print_checks(stdout, r);
 	}
-	if (rc == 0 && r->fails) {
-		if (!fmt)
+	if (rc == 0 && (r->fails || (o->strict && r->warns))) {
+		if (!fmt && r->fails)
 			ml7_cli_error(ctx, "%d check%s failed", r->fails, r->fails == 1 ? "" : "s");
+		else if (!fmt)
+			ml7_cli_error(ctx, "%d warning%s (--strict)", r->warns, r->warns == 1 ? "" : "s");
 		rc = ML7_EXIT_VERIFY;
 	}
 	ml7_cert_report_free(r);
@@ -210,6 +212,8 @@ static int check_run(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 
 static const struct ml7_opt check_table[] = {
 	FILE_OPTS,
+	{"strict", 0, ML7_OPT_BOOL, offsetof(struct cert_opts, strict), NULL,
+	 "a WARN fails too (exit 5)"},
 	ML7_OPT_END
 };
 
@@ -222,7 +226,7 @@ static const struct ml7_cmd cmd_cert_check = {
 		"ECDSA P-256/P-384/P-521); an unencrypted key; ACM's size limits; the chain's order\n"
 		"without the leaf; trust to a root of the system store or --ca-file (a private CA\n"
 		"warns: clients need it); the host covered by a SAN (RFC 6125 wildcards); validity.\n"
-		"Exit code 5 when a check fails.",
+		"Exit code 5 when a check fails (with --strict, when one warns).",
 	.opts = check_table,
 	.opts_size = sizeof(struct cert_opts),
 	.flags = ML7_CMD_OUTPUT,

@@ -47,6 +47,8 @@ IMPORT=(cert import --cert "$C/rsa.crt" --key "$C/rsa.key" --chain "$C/inter.crt
 t_expect "check: a good chain with a private CA (WARN, exit 0)" 0 '^WARN  trust .*private CA' -- \
   "$K" cert check --cert "$C/rsa.crt" --key "$C/rsa.key" --chain "$C/inter.crt" --ca-file "$C/root.crt" --host milvus-demo.milvus.io
 t_check "check: no FAIL line" bash -c "! grep -q '^FAIL' <<<\"\$1\"" _ "$T_OUT"
+t_expect "check --strict: a WARN fails" 5 '^WARN  trust' '1 warning \(--strict\)' -- \
+  "$K" cert check --cert "$C/rsa.crt" --key "$C/rsa.key" --chain "$C/inter.crt" --ca-file "$C/root.crt" --strict
 t_expect "check: wrong host fails with exit 5" 5 "^FAIL  host .*'x.example.com' is not covered" -- \
   "$K" cert check --cert "$C/rsa.crt" --key "$C/rsa.key" --chain "$C/inter.crt" --ca-file "$C/root.crt" --host x.example.com
 t_expect "check: wildcard covers one label" 0 "^OK    host .*covered by '\\*.milvus.io'" -- \
