@@ -167,6 +167,14 @@ matrix() {   # LABEL HELM
 	"$H" get metadata milvus-demo -n "$ns" -o json >"$d/meta.json"
 	check_eq "$L: no new revision" "$(jget "$d/meta.json" revision)" 2
 
+	# Helm's connection flags reach the plugin (HELM_KUBECONTEXT, KUBECONFIG) and its helm calls
+	t_expect "$L: --kube-context is honoured (a user without rights is refused)" 1 '' 'forbidden' -- \
+		"$H" --kube-context limited milvus-l7 upgrade milvus-demo -n "$ns" --dry-run
+	t_expect "$L: --kube-context cert works" 0 '' 'nothing to change' -- \
+		"$H" --kube-context cert milvus-l7 upgrade milvus-demo -n "$ns" --host "$HOST" --cert-arn "$ARN" --dry-run
+	t_expect "$L: --kubeconfig is honoured" 0 '' 'nothing to change' -- \
+		env -u KUBECONFIG "$H" --kubeconfig "$KUBECONFIG" milvus-l7 upgrade milvus-demo -n "$ns" \
+		--host "$HOST" --cert-arn "$ARN" --dry-run
 	t_expect "$L: -o json" 0 '"changed":[[:space:]]*false' -- \
 		"$H" milvus-l7 upgrade milvus-demo -n "$ns" --host "$HOST" --cert-arn "$ARN" -o json --no-verify
 	t_expect "$L: revert" 0 'reverted: revision 3, chart milvus-4.2.1' -- \
@@ -200,6 +208,21 @@ matrix() {   # LABEL HELM
 		"$H" milvus-l7 upgrade milvus-demo -n "$ns" --host "$HOST" --cert-arn arn:aws:acm:x
 	"$H" get metadata milvus-demo -n "$ns" -o json >"$d/meta.json"
 	check_eq "$L: the failed attempts wrote nothing (revision 3)" "$(jget "$d/meta.json" revision)" 3
+	if [ "$L" = helm3 ]; then
+		# helm < 3.14 has no --reset-then-reuse-values: --reuse-values, with a warning
+		printf '#!/bin/sh\n[ "$1" = version ] && { echo v3.13.3; exit 0; }\nexec %s "$@"\n' "$H" >"$d/helm313"
+		chmod 755 "$d/helm313"
+		t_expect "$L: helm 3.13: upgrade with --reuse-values and a warning" 0 \
+			'upgraded: revision 4, chart milvus-4.2.1' 'has no --reset-then-reuse-values \(3\.14\+\): using --reuse-values' -- \
+			env HELM_BIN="$d/helm313" HELM_NAMESPACE="$ns" "$HML7" upgrade milvus-demo
+		"$H" get values milvus-demo -n "$ns" -o json >"$d/r313.json"
+		if jsame "$d/before.json" "$d/r313.json" service.type 2>"$d/err" &&
+			[ "$(jget "$d/r313.json" 'service|type')" = ClusterIP ]; then
+			t_pass "$L: ... every other user value kept"
+		else
+			t_fail "$L: ... every other user value kept" "$(cat "$d/err")"
+		fi
+	fi
 	unset HELM_DATA_HOME HELM_CONFIG_HOME HELM_CACHE_HOME
 }
 
