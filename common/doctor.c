@@ -194,7 +194,9 @@ static int check_service_type(const struct ml7_release *rel, struct ml7_doctor_r
 	if (strcmp(t, "ClusterIP") == 0)
 		return add(r, "service-type", ML7_CHECK_OK, NULL, "the Service is ClusterIP: reached only through the ALB");
 	if (strcmp(t, "LoadBalancer") == 0)
-		return add(r, "service-type", ML7_CHECK_WARN, "flip it with 'helm milvus-l7 upgrade' (values kept)",
+		return add(r, "service-type", ML7_CHECK_WARN, rel->kind == ML7_RELEASE_OPERATOR ?
+			   "set serviceType: ClusterIP under spec.components.proxy (or standalone) of the Milvus CR" :
+			   "flip it with 'helm milvus-l7 upgrade' (values kept)",
 			   "the Service is a LoadBalancer: its own Layer-4 balancer stays up and open beside the ALB");
 	return add(r, "service-type", ML7_CHECK_WARN, NULL, "the Service is %s; the ALB (target type ip) needs no "
 		   "node port", t);
