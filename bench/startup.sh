@@ -32,4 +32,7 @@ print(f"release / true    = {rel / t:.2f}x   (budget: <= 1.5x)")
 print(f"dev / true        = {dev / t:.2f}x")
 print(f"kubectl / release = {k / rel:.1f}x   (budget: >= 30x)")
 print(f"kubectl / dev     = {k / dev:.1f}x   (budget: >= 7x)")
+mt, mrel, mdev, mk = (r[n]["min"] * 1000 for n in ("true", "release", "dev", "kubectl"))
+print(f"min     /bin/true {mt:.2f} ms   release {mrel:.2f} ms   dev {mdev:.2f} ms   kubectl {mk:.2f} ms"
+      f"   (release/true {mrel / mt:.2f}x, kubectl/release {mk / mrel:.1f}x, kubectl/dev {mk / mdev:.1f}x)")
 PY
