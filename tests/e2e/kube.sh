@@ -265,7 +265,7 @@ EOF
 	wait \$p"
 
 t_expect "watch: Ctrl-C returns cleanly with 130" 130 '' 'interrupted' -- \
-	timeout --preserve-status -s INT 2 "$KML7" raw watch "$CM"
+	timeout --foreground --preserve-status -s INT 2 "$KML7" raw watch "$CM"
 
 # ---- no secret in the trace --------------------------------------------------------------------
 t_run "$KML7" --v=3 raw get /api/v1/namespaces/milvus
