@@ -27,6 +27,7 @@ struct flow {
 	cJSON *ingress;                  /* the object to apply */
 	int ingress_changed;             /* the ingress step wrote the Ingress */
 	time_t applied_at;               /* when (server clock), for the wait; 0: it did not */
+	char applied_rv[64];             /* the resourceVersion it wrote: Events after it are fresh */
 };
 
 /* Ends the running step with state and a one-line detail. */

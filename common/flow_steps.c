@@ -11,6 +11,7 @@
 #include "ml7/buf.h"
 #include "ml7/cert.h"
 #include "ml7/clock.h"
+#include "ml7/doctor.h"
 #include "ml7/helm.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
@@ -50,20 +51,47 @@ static int build_ingress(struct flow *f, const char *arn, struct ml7_err *err)
 	return ml7_ingress_build(&io, f->rel, &f->ingress, err);
 }
 
+/* The doctor's checks: a FAIL stops setup before anything is written; a WARN is shown unless
+ * setup itself deals with it (the Service type, a certificate that is imported later). */
+static int doctor(struct flow *f, struct ml7_err *err)
+{
+	const struct ml7_flow_opts *o = f->o;
+	struct ml7_doctor_opts dop = { 0 };
+	struct ml7_doctor_report rep = { 0 };
+	size_t i;
+	int rc;
+
+	dop.ns = f->ns;
+	dop.release = o->release;
+	dop.ingress_name = o->ingress.name;
+	dop.ingress_class = o->ingress.ingress_class;
+	dop.host = o->ingress.host;
+	dop.cert_arns = o->ingress.cert_arns.items;
+	dop.n_cert_arns = o->ingress.cert_arns.n;
+	rc = ml7_doctor_run(f->k, &dop, &rep, err);
+	for (i = 0; !rc && i < rep.n; i++) {
+		const struct ml7_check *c = &rep.checks[i];
+
+		if (!strcmp(c->name, "service-type") || (!strcmp(c->name, "certificate") && !dop.n_cert_arns) ||
+		    (!strcmp(c->name, "ingress") && o->force) || c->status == ML7_CHECK_OK)
+			continue;
+		if (c->status == ML7_CHECK_WARN)
+			flow_warn(f, "%s: %s", c->name, c->detail);
+		else
+			rc = ml7_err_set(err, !strcmp(c->name, "namespace") || !strcmp(c->name, "service") ?
+					 ML7_ENOTFOUND : ML7_EINVAL, "%s: %s%s%s", c->name, c->detail,
+					 c->hint[0] ? "; " : "", c->hint);
+	}
+	ml7_doctor_report_free(&rep);
+	return rc;
+}
+
 int flow_step_preflight(struct flow *f, struct ml7_err *err)
 {
 	const struct ml7_flow_opts *o = f->o;
-	struct ml7_buf path = ML7_BUF_INIT;
 	int rc;
 
-	rc = ml7_kube_path(&path, "v1", NULL, "namespaces", f->ns, NULL);
-	if (!rc)
-		rc = ml7_kube_get(f->k, path.data, NULL, err);
-	ml7_buf_free(&path);
-	if (rc == ML7_ENOTFOUND) {
-		ml7_err_clear(err);
-		return ml7_err_set(err, ML7_ENOTFOUND, "namespace '%s' not found", f->ns);
-	}
+	rc = doctor(f, err);
 	if (rc)
 		return rc;
 	rc = ml7_release_find(f->k, f->ns, o->release, &f->rel, err);
@@ -591,6 +619,8 @@ int flow_step_ingress(struct flow *f, struct ml7_err *err)
 	f->res->ingress_name = ml7_strdup(name);
 	f->ingress_changed = ar.action != ML7_APPLY_UNCHANGED;
 	f->applied_at = f->ingress_changed ? ar.applied_at : 0;
+	if (f->ingress_changed)
+		snprintf(f->applied_rv, sizeof(f->applied_rv), "%s", ar.resource_version);
 	if (!f->ingress_changed)
 		f->res->address = lb_address(ar.object);
 	if (f->o->dry_run)
@@ -638,6 +668,7 @@ int flow_step_wait(struct flow *f, struct ml7_err *err)
 	wo.name = f->res->ingress_name;
 	wo.timeout_ms = flow_left_ms(f);
 	wo.since = f->applied_at;
+	wo.since_resource_version = f->applied_rv[0] ? f->applied_rv : NULL;
 	wo.connect_to = f->o->connect_to;
 	wo.server_name = f->o->ingress.host;
 	wo.ca_file = f->o->ca_file;

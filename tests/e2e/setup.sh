@@ -25,9 +25,9 @@ K() { kubectl --kubeconfig "$KUBECONFIG" -n "$NS" "$@"; }
 common=(-n "$NS" --host "$H" --ca-file "$SANDBOX_CA" --connect-to "$SANDBOX_CONNECT_TO"
 	--chart "$SANDBOX_CHART" --timeout 20s)
 files=(--cert "$SANDBOX_CERT" --key "$SANDBOX_KEY")
-# writes by the tool (the admin token's user) in the audit log so far
-# (server-side dry runs are audited too: they carry dryRun=All and store nothing)
-writes() { grep '"username":"ml7-admin"' "$SANDBOX_AUDIT_LOG" | grep -vc 'dryRun=All' | tr -d ' '; }
+# writes by the tool (its User-Agent) and by helm in the audit log so far (server-side dry runs
+# are audited too: they carry dryRun=All and store nothing)
+writes() { grep -iE '"userAgent":"(milvus-l7|helm)' "$SANDBOX_AUDIT_LOG" | grep -vc 'dryRun=All' | tr -d ' '; }
 svc_type() { K get svc "$R" -o jsonpath='{.spec.type}'; }
 sleep 0.5
 
@@ -40,7 +40,7 @@ t_expect "usage: --chain without --cert" 2 "" "needs --cert" -- "$KML7" setup "$
 
 # ---- preflight failures (nothing written) ------------------------------------------------------
 before=$(writes)
-t_expect "missing namespace: a clear preflight failure (exit 3)" 3 "" "namespace 'nope' not found" -- \
+t_expect "missing namespace: a clear preflight failure (exit 3)" 3 "" "namespace '?nope'? not found" -- \
 	"$KML7" setup "$R" -n nope --host "$H" "${files[@]}"
 t_expect "unknown release: lists what was found" 3 "" "milvus-demo" -- \
 	"$KML7" setup nosuch "${common[@]}" "${files[@]}"
@@ -73,6 +73,7 @@ t_check "the event's message is shown" grep -qi "failed" "$T_TMP/err"
 t_check "the certificate, service and ingress steps had been done" \
 	grep -q "Done: preflight, certificate, service, ingress" "$T_TMP/err"
 t_check "the Service is ClusterIP now" test "$(svc_type)" = ClusterIP
+t_check "the audit log does see the tool's and helm's writes" test "$(writes)" -gt "$after"
 arn=$(K get configmap "milvus-l7-$R" -o jsonpath='{.data.certificate-arn}')
 t_check "the imported ARN is recorded for resume" test -n "$arn"
 
@@ -86,7 +87,7 @@ t_check "the pymilvus snippet uses the host as server_name" grep -q "server_name
 got=$(K get ingress "$R" -o jsonpath='{.metadata.annotations.alb\.ingress\.kubernetes\.io/certificate-arn}')
 t_check "the Ingress carries the imported ARN" test "$got" = "$arn"
 "$HELM_BIN" get values "$R" -n "$NS" -o json >"$T_TMP/values.json"
-t_check "the user's Helm values are kept" python3 - "$T_TMP/values.json" "$SANDBOX_CHART/user-values.yaml" <<'EOF'
+t_check "the user's Helm values are kept" /usr/bin/python3 - "$T_TMP/values.json" "$SANDBOX_CHART/user-values.yaml" <<'EOF'
 import json, sys, yaml
 got = json.load(open(sys.argv[1]))
 want = yaml.safe_load(open(sys.argv[2]))

@@ -2,11 +2,12 @@
 # tests/sandbox/demo.sh - `make demo`: starts the sandbox (tests/sandbox/up.sh), runs
 # `kubectl milvus-l7 setup` on its Milvus release as a user would, shows the result, and stops
 # everything again - on Ctrl-C too - leaving no process and no file outside build/.
-#   ML7_BIN=dir     the binaries to use (default bin)
+#   ML7_BIN=dir       the binaries to use (default bin)
+#   ML7_DEMO_DIR=dir  where the sandbox lives while the demo runs (default build/demo)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-DIR=$top/build/demo
+DIR=${ML7_DEMO_DIR:-$top/build/demo}
 BIN=$(cd "${ML7_BIN:-bin}" && pwd)
 stop() { tests/sandbox/down.sh "$DIR"; }
 trap stop EXIT

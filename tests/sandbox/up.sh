@@ -22,6 +22,7 @@ mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 [[ ! -e $DIR/env ]] || { echo "sandbox: already up in $DIR; stop it with tests/sandbox/down.sh $DIR" >&2; exit 1; }
 say() { [[ -n ${ML7_SANDBOX_QUIET:-} ]] || printf 'sandbox: %s\n' "$*" >&2; }
+trap 'echo "sandbox: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'rc=$?; if ((rc)); then echo "sandbox: start failed; stopping what started" >&2; "$top/tests/sandbox/down.sh" "$DIR" >/dev/null 2>&1; fi' EXIT
 
 # nothing outside DIR: temporary files, helm's homes, kubectl's cache
@@ -40,7 +41,8 @@ wait_file() {  # wait_file FILE WHAT
 }
 
 say "kube-apiserver"
-ML7_KUBE_TTL=$TTL "$top/tests/peers/kube/up.sh" "$DIR/kube" 2>"$DIR/kube-up.log" >/dev/null
+ML7_KUBE_READY_TIMEOUT=${ML7_KUBE_READY_TIMEOUT:-180} ML7_KUBE_TTL=$TTL "$top/tests/peers/kube/up.sh" "$DIR/kube" 2>"$DIR/kube-up.log" >/dev/null ||
+	{ grep -E '^(up.sh|kube build):' "$DIR/kube-up.log" >&2; exit 1; }
 # shellcheck disable=SC1091
 source "$DIR/kube/env"
 export KUBECONFIG=$KUBECONFIG_FILE
