@@ -146,7 +146,9 @@ mark
 t_expect "401: the exec plugin runs again and the request is repeated" 0 '"milvus"' -- \
 	"$KML7" --context exec raw get /api/v1/namespaces/milvus
 t_check "401: the plugin ran twice" test "$(wc -l <"$D/plugin.runs")" -eq 2
-t_check "401: two GETs, both with a bearer token" test "$(grep -c '"auth":"Bearer"' "$D/requests.log")" -eq 2
+# (at least two: a transport-level retry on a loaded machine may add one; every one with a token)
+t_check "401: the GET repeated, every request with a bearer token" \
+	sh -c 'n=$(grep -c . "$1"); b=$(grep -c "\"auth\":\"Bearer\"" "$1"); [ "$n" -ge 2 ] && [ "$n" = "$b" ]' _ "$D/requests.log"
 faults '[]'
 mark
 t_expect "basic auth" 1 '' 'system:anonymous|forbidden' -- "$KML7" --context basic raw get /api/v1/namespaces
