@@ -125,10 +125,10 @@ chmod 600 kubeconfig controller-manager.kubeconfig
 
 # --- wait for /readyz -------------------------------------------------------------------------
 api() { curl -sS --max-time 5 --cacert "$DIR/ca.crt" -H "Authorization: Bearer $ADMIN_TOKEN" "$@"; }
-deadline=$((SECONDS + ${ML7_KUBE_READY_TIMEOUT:-60}))
+deadline=$((SECONDS + ${ML7_KUBE_READY_TIMEOUT:-180}))
 until [[ $(api -o /dev/null -w '%{http_code}' "https://127.0.0.1:$KUBE_PORT/readyz" 2>/dev/null) == 200 ]]; do
   for f in etcd kube-apiserver; do kill -0 "$(<"$f.pid")" 2>/dev/null || fail "$f exited"; done
-  ((SECONDS < deadline)) || fail "kube-apiserver not ready after ${ML7_KUBE_READY_TIMEOUT:-60} s"
+  ((SECONDS < deadline)) || fail "kube-apiserver not ready after ${ML7_KUBE_READY_TIMEOUT:-180} s"
   sleep 0.25
 done
 exec 9>&-   # ports are bound: let the next up.sh pick
