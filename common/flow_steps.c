@@ -582,8 +582,11 @@ out:
 
 int flow_step_certificate(struct flow *f, struct ml7_err *err)
 {
-	int rc = f->o->cert_file ? cert_import(f, err) : cert_given(f, err);
+	int rc;
 
+	if (!f->o->cert_file)
+		return cert_given(f, err);   /* preflight built the Ingress with every given ARN */
+	rc = cert_import(f, err);
 	if (!rc && f->res->certificate_arn)
 		rc = build_ingress(f, f->res->certificate_arn, err);
 	return rc;

@@ -140,6 +140,13 @@ t_expect "new certificate files: re-imported, the ARN kept" 0 "re-imported onto 
 t_expect "the same files again: not imported a third time" 0 "certificate +skipped" -- \
 	"$KML7" setup "$R" "${common[@]}" --cert "$T_TMP/new.crt" --key "$T_TMP/new.key"
 
+# ---- several --cert-arn: the Ingress lists them all, the first as the default ------------------
+arn2=$("$KML7" cert import --cert "$T_TMP/new.crt" --key "$T_TMP/new.key" --ca-file "$SANDBOX_CA" 2>/dev/null | tail -n 1)
+t_expect "two --cert-arn: setup completes" 0 "verify +done" -- \
+	"$KML7" setup "$R" "${common[@]}" --cert-arn "$arn" --cert-arn "$arn2"
+got=$(K get ingress "$R" -o jsonpath='{.metadata.annotations.alb\.ingress\.kubernetes\.io/certificate-arn}')
+t_check "two --cert-arn: both on the Ingress, in order" test "$got" = "$arn,$arn2"
+
 # ---- an unmanaged Service: patched directly, with a warning --------------------------------------
 K apply -f - >/dev/null <<EOF
 apiVersion: v1
