@@ -439,40 +439,27 @@ static int acm_client(struct flow *f, const char *arn, struct ml7_aws **aws, str
 	return rc;
 }
 
-/* --cert-arn: DescribeCertificate when there are credentials. */
+/* --cert-arn: described in ACM when there are credentials (the same check as `ingress apply`). */
 static int cert_given(struct flow *f, struct ml7_err *err)
 {
 	const char *arn = f->o->ingress.cert_arns.items[0];
-	struct ml7_aws *aws = NULL;
-	struct ml7_acm *acm = NULL;
-	struct ml7_acm_cert *c = NULL;
+	struct ml7_aws_opts ao = { .profile = f->o->aws_profile, .region = f->o->aws_region,
+				   .service = "acm", .env_service = "ACM" };
 	struct ml7_strlist problems = { 0 };
-	struct ml7_err e = { 0 };
-	int rc;
+	int checked = 0, rc;
 
-	f->res->certificate_arn = ml7_strdup(arn);
-	if (acm_client(f, arn, &aws, &acm, &e)) {
-		flow_warn(f, "the certificate ARN is not checked in ACM: %s", e.msg);
-		flow_done(f, ML7_FLOW_DONE, "%s (not checked: no AWS credentials)", arn);
-		return 0;
-	}
-	rc = ml7_acm_describe(acm, arn, &c, err);
-	if (!rc && ml7_acm_cert_problems(c, f->o->ingress.host, time(NULL), &problems) > 0)
+	rc = ml7_acm_preflight(&ao, arn, f->o->ingress.host, &checked, &problems, err);
+	if (!rc && problems.n)
 		rc = ml7_err_set(err, ML7_EVERIFY, "certificate %s cannot serve %s: %s", arn,
 				 f->o->ingress.host, problems.items[0]);
 	if (!rc) {
-		char until[32] = "?";
-		struct tm tm;
-
-		if (c->not_after && gmtime_r(&c->not_after, &tm))
-			strftime(until, sizeof(until), "%Y-%m-%d", &tm);
-		flow_done(f, ML7_FLOW_DONE, "%s: %s, covers %s, valid until %s", arn, c->status,
-			  f->o->ingress.host, until);
+		f->res->certificate_arn = ml7_strdup(arn);
+		if (checked)
+			flow_done(f, ML7_FLOW_DONE, "%s: issued and valid in ACM, covers %s", arn, f->o->ingress.host);
+		else
+			flow_done(f, ML7_FLOW_DONE, "%s (not checked: no AWS credentials configured)", arn);
 	}
 	ml7_strlist_free(&problems);
-	ml7_acm_cert_free(c);
-	ml7_acm_free(acm);
-	ml7_aws_free(aws);
 	return rc;
 }
 
