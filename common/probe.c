@@ -311,10 +311,14 @@ ok:
 	return 0;
 }
 
+#define RESET_HINT \
+	"the peer is not a TLS listener or dropped the connection: check that the address is " \
+	"the balancer's HTTPS (443) listener"
+
 static int tcp_connect(struct probe *p, struct addrinfo *list)
 {
 	struct addrinfo *ai;
-	int n = 0, i = 0, refused = 0, timeouts = 0, other = 0, last_errno = 0;
+	int n = 0, i = 0, refused = 0, resets = 0, timeouts = 0, other = 0, last_errno = 0;
 	char b[INET6_ADDRSTRLEN + 8], first[INET6_ADDRSTRLEN + 8] = "";
 
 	for (ai = list; ai; ai = ai->ai_next)
@@ -342,6 +346,8 @@ static int tcp_connect(struct probe *p, struct addrinfo *list)
 			timeouts++;
 		else if (p->io_errno == ECONNREFUSED)
 			refused++;
+		else if (p->io_errno == ECONNRESET)
+			resets++; /* accepted, then reset before we looked at it */
 		else {
 			other++;
 			last_errno = p->io_errno;
@@ -354,6 +360,10 @@ static int tcp_connect(struct probe *p, struct addrinfo *list)
 			    "nothing listens there: check the address and the port (an ALB HTTPS "
 			    "listener is on 443)",
 			    "connection refused by %s%s", first, n > 1 ? " and every other address" : "");
+	if (resets)
+		return diag(p, ML7_DIAG_RESET,
+			    RESET_HINT,
+			    "%s reset the connection right after accepting it", first);
 	if (timeouts)
 		return diag(p, ML7_DIAG_TIMEOUT,
 			    "packets are dropped: check the balancer's security group (inbound 443 "
@@ -641,8 +651,7 @@ static int tls_handshake(struct probe *p, struct ml7_err *err)
 
 			ERR_clear_error();
 			return diag(p, ML7_DIAG_RESET,
-				    "the peer is not a TLS listener or dropped the connection: check "
-				    "that the address is the balancer's HTTPS (443) listener",
+				    RESET_HINT,
 				    "%s closed the connection during the TLS handshake%s%s", r->peer,
 				    saved ? ": " : "", saved ? strerror(saved) : "");
 		}

@@ -18,7 +18,8 @@
 //   notready     Connect answers Status code 1 (ServiceNotReady, retriable)
 //   slow:MS      every call waits MS milliseconds before answering
 // --reset-port-file F also listens on a second port that accepts TCP connections and resets
-// them at once (a peer that drops the connection); --silent-port-file F one that accepts and
+// each one when its first bytes (the TLS ClientHello) arrive: a peer that drops the
+// connection, at a point the client reaches deterministically; --silent-port-file F one that accepts and
 // never answers (a peer that hangs).  The server stops by itself after --ttl
 // seconds (default 600) and on SIGTERM/SIGINT.
 'use strict';
@@ -196,7 +197,8 @@ server.bindAsync(`${bindHost}:${opt.port}`, grpc.ServerCredentials.createInsecur
   const extra = [];
   if (opt.resetPortFile) extra.push([opt.resetPortFile, (sock) => {
     log({ reset: sock.remoteAddress });
-    sock.resetAndDestroy();
+    sock.on('error', () => {});
+    sock.once('data', () => sock.resetAndDestroy());
   }]);
   if (opt.silentPortFile) extra.push([opt.silentPortFile, (sock) => {
     log({ silent: sock.remoteAddress });
