@@ -46,36 +46,6 @@ int ml7_dry_run_parse(const char *s, int *out, struct ml7_err *err)
 	return 0;
 }
 
-time_t ml7_parse_rfc3339(const char *s)
-{
-	struct tm tm;
-	const char *p;
-	long off = 0;
-
-	if (!s)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return -1;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-		off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
-		if (*p == '-')
-			off = -off;
-		p += 6;
-	} else {
-		return -1;
-	}
-	if (*p)
-		return -1;
-	return timegm(&tm) - off;
-}
-
 static int ingress_path(struct ml7_buf *b, const char *ns, const char *name)
 {
 	ml7_buf_reset(b);

@@ -9,6 +9,7 @@
 
 #include "ml7/aws.h"
 #include "ml7/buf.h"
+#include "ml7/clock.h"
 #include "ml7/mem.h"
 #include "ml7/run.h"
 #include "ml7/strlist.h"
@@ -450,40 +451,6 @@ static int set_creds(struct resolver *r, const char *akid, const char *secret, c
 	return 0;
 }
 
-/* ISO 8601 "2026-01-02T03:04:05[.fff](Z|+hh:mm|-hh:mm)" -> time_t; -1 when malformed. */
-static time_t iso8601(const char *s)
-{
-	int y, mo, d, h, mi, sec, n = 0, off = 0;
-	struct tm tm = {0};
-	const char *p;
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-		return -1;
-	p = s + n;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	if (*p == '+' || *p == '-') {
-		int oh, om;
-
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-			return -1;
-		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
-		p += 6;
-	} else if (*p == 'Z' || *p == 'z') {
-		p++;
-	}
-	if (*p)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	return timegm(&tm) - off;
-}
-
 static int set_expiration(struct resolver *r, const char *s, const char *what)
 {
 	char when[40];
@@ -492,7 +459,7 @@ static int set_expiration(struct resolver *r, const char *s, const char *what)
 
 	if (!s)
 		return 0;
-	if ((t = iso8601(s)) < 0)
+	if ((t = ml7_parse_rfc3339(s)) < 0)
 		return ml7_err_set(r->err, ML7_EAUTH, "%s: cannot read the expiration '%s'", what, s);
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
 #include "ml7/buf.h"
+#include "ml7/clock.h"
 #include "ml7/credentials.h"
 #include "ml7/mem.h"
 #include "ml7/run.h"
@@ -39,49 +39,6 @@ void ml7_cred_clear(struct ml7_cred *c)
 		ml7_wipe(c->key_pem, c->key_len);
 	ml7_free(c->key_pem);
 	memset(c, 0, sizeof(*c));
-}
-
-/* RFC 3339 ("2026-01-02T03:04:05Z", fractions and offsets allowed). */
-static int parse_time(const char *s, long long *out)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, sec, n = 0;
-	long long t;
-	const char *p;
-
-	if (!s || sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-	    n < 19)
-		return ML7_EINVAL;
-	p = s + n;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return ML7_EINVAL;
-	t = (long long)timegm(&tm);
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om, sign = *p == '-' ? -1 : 1;
-
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || strlen(p) < 6)
-			return ML7_EINVAL;
-		t -= sign * (oh * 3600LL + om * 60LL);
-		p += 6;
-	} else {
-		return ML7_EINVAL;
-	}
-	if (*p)
-		return ML7_EINVAL;
-	*out = t;
-	return 0;
 }
 
 int ml7_exec_cluster_json(const struct ml7_kube_config *cfg, char **out, struct ml7_err *err)
@@ -214,7 +171,7 @@ int ml7_exec_parse(const char *api_version, const char *command, const char *tex
 		}
 	}
 	if (exp && !cJSON_IsNull(exp) &&
-	    (!cJSON_IsString(exp) || parse_time(exp->valuestring, &c.expires))) {
+	    (!cJSON_IsString(exp) || (c.expires = ml7_parse_rfc3339(exp->valuestring)) < 0)) {
 		rc = bad_output(command, "expirationTimestamp is not an RFC 3339 time", err);
 		goto out;
 	}

@@ -120,9 +120,6 @@ int ml7_ingress_wait(struct ml7_kube *k, const struct ml7_ingress_wait_opts *opt
  * 0 to ignore (not about this Ingress, stale, or another reason). */
 int ml7_alb_event_verdict(const cJSON *event, const char *name, time_t since, char *msg, size_t n);
 
-/* RFC 3339 "2024-05-01T12:00:00Z" (fractions and offsets allowed) -> epoch; -1 on error. */
-time_t ml7_parse_rfc3339(const char *s);
-
 /* ---- delete ------------------------------------------------------------- */
 
 struct ml7_ingress_delete_opts {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ml7/alb.h"
+#include "ml7/clock.h"
 
 static cJSON *ev(const char *kind, const char *name, const char *reason, const char *msg, const char *last,
 		 const char *event_time)
@@ -80,6 +81,14 @@ static void test_rfc3339(void **state)
 	assert_int_equal(ml7_parse_rfc3339("1970-01-01T00:00:00"), -1);
 	assert_int_equal(ml7_parse_rfc3339("1970-01-01T00:00:00Zjunk"), -1);
 	assert_int_equal(ml7_parse_rfc3339(NULL), -1);
+	/* the one parser for Kubernetes, AWS and credential-helper times */
+	assert_int_equal(ml7_parse_rfc3339("1970-01-01t00:00:10z"), 10);
+	assert_int_equal(ml7_parse_rfc3339("2026-01-02T03:04:05Z"), 1767323045);
+	assert_int_equal(ml7_parse_rfc3339("1970-01-01T00:00:00+0100"), -1);
+	assert_int_equal(ml7_parse_rfc3339("1970-01-01T00:00:00+01:0x"), -1);
+	assert_int_equal(ml7_parse_rfc3339("1970-1-01T00:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("1970-13-01T00:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("1970-01-01T24:00:00Z"), -1);
 }
 
 static void test_dry_run(void **state)
