@@ -172,12 +172,12 @@ static int check_service(struct ml7_kube *k, const struct ml7_doctor_opts *o, co
 		if (rc)
 			return ML7_ENOMEM;
 	} else {
-		rc = ml7_release_find(k, ns, o->release, rel, &err);
+		rc = ml7_release_find(k, ns, o->release, NULL, rel, &err);
 		if (rc == ML7_ENOMEM)
 			return rc;
-		if (rc)
-			return add(r, "service", ML7_CHECK_FAIL, "check the release name and -n, or give --service",
-				   "%s", err.msg);
+		if (rc)   /* several: the message already asks for --service */
+			return add(r, "service", ML7_CHECK_FAIL, rc == ML7_ENOTFOUND ?
+				   "check the release name and -n, or give --service" : NULL, "%s", err.msg);
 	}
 	return add(r, "service", ML7_CHECK_OK, NULL, "Service %s/%s, gRPC port %s%s%d%s%s", ns, (*rel)->service,
 		   (*rel)->port_name ? (*rel)->port_name : "", (*rel)->port_name ? " " : "", (*rel)->port,

@@ -63,6 +63,7 @@ static int doctor(struct flow *f, struct ml7_err *err)
 
 	dop.ns = f->ns;
 	dop.release = o->release;
+	dop.service = o->service;
 	dop.ingress_name = o->ingress.name;
 	dop.ingress_class = o->ingress.ingress_class;
 	dop.host = o->ingress.host;
@@ -94,7 +95,7 @@ int flow_step_preflight(struct flow *f, struct ml7_err *err)
 	rc = doctor(f, err);
 	if (rc)
 		return rc;
-	rc = ml7_release_find(f->k, f->ns, o->release, &f->rel, err);
+	rc = ml7_release_find(f->k, f->ns, o->release, o->service, &f->rel, err);
 	if (rc)
 		return rc;
 	/* the whole Ingress is checked now, before anything is written */

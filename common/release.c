@@ -65,6 +65,7 @@ static const char *str_at(const cJSON *obj, const char *a, const char *b)
 
 struct scan {
 	const char *release;
+	const char *only;               /* the Service asked for, or NULL */
 	char operator_name[300];        /* <release>-milvus */
 	cJSON *found;                   /* array of the candidate Services (copies) */
 	struct ml7_buf others;          /* other Services of the release, for the message */
@@ -86,9 +87,11 @@ static int scan_item(void *ud, const cJSON *item, struct ml7_err *err)
 	int operator_svc = name && strcmp(name, s->operator_name) == 0 && mgr &&
 			   strcmp(mgr, "milvus-operator") == 0;
 
+	int milvus = operator_svc || (comp && (strcmp(comp, "proxy") == 0 || strcmp(comp, "standalone") == 0));
+
 	if (!name)
 		return 0;
-	if (operator_svc || (comp && (strcmp(comp, "proxy") == 0 || strcmp(comp, "standalone") == 0))) {
+	if (milvus && (!s->only || strcmp(name, s->only) == 0)) {
 		cJSON *copy = cJSON_Duplicate(item, 1);
 
 		if (!copy || !cJSON_AddItemToArray(s->found, copy)) {
@@ -131,8 +134,8 @@ static const cJSON *grpc_port(const cJSON *svc, struct ml7_buf *seen)
 	return by_number;
 }
 
-int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, struct ml7_release **out,
-		     struct ml7_err *err)
+int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, const char *service,
+		     struct ml7_release **out, struct ml7_err *err)
 {
 	struct ml7_kube_list_opts lo = {0};
 	struct scan s;
@@ -148,6 +151,7 @@ int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, st
 	if (!release || !*release)
 		return ml7_err_set(err, ML7_EINVAL, "no release name given");
 	s.release = release;
+	s.only = service;
 	snprintf(s.operator_name, sizeof(s.operator_name), "%s-milvus", release);
 	s.found = cJSON_CreateArray();
 	rc = ML7_ENOMEM;

@@ -158,7 +158,7 @@ static int prove(struct ml7_ctx *ctx, const struct upgrade_opts *uo, const char 
 	rc = ml7_cli_kube(ctx, &k);
 	if (rc)
 		goto undo;
-	if (ml7_release_find(k, ctx->kube.namespace_, release, &rel, &err))
+	if (ml7_release_find(k, ctx->kube.namespace_, release, NULL, &rel, &err))
 		goto fail;
 	ml7_cli_info(ctx, "waiting for the ALB of Ingress %s (--no-verify skips this)", rel->service);
 	wo.ns = rel->namespace_;

@@ -83,7 +83,7 @@ static int target(struct ml7_ctx *ctx, struct ml7_kube *k, const char *release, 
 		rc = ml7_release_new(release, k ? ml7_kube_namespace(k) : ctx->kube.namespace_, service,
 				     port ? port : 19530, rel, &err);
 	else
-		rc = ml7_release_find(k, NULL, release, rel, &err);
+		rc = ml7_release_find(k, NULL, release, NULL, rel, &err);
 	return rc ? ml7_cli_fail(ctx, &err) : 0;
 }
 

@@ -17,7 +17,7 @@ struct setup_opts {
 	const char *profile, *region;
 	const char *ca_file, *connect_to;
 	const char *milvus_user, *milvus_token, *db;
-	const char *chart;
+	const char *chart, *service;
 	long timeout_ms;
 	int dry_run, force, keep_l4;
 };
@@ -44,6 +44,8 @@ static const struct ml7_opt setup_options[] = {
 	 "verify: Milvus API token (better: $MILVUS_TOKEN)"},
 	{"db", 0, ML7_OPT_STRING, offsetof(struct setup_opts, db), "NAME",
 	 "verify: the Milvus database to connect to"},
+	{"service", 0, ML7_OPT_STRING, offsetof(struct setup_opts, service), "NAME",
+	 "the Milvus Service to route to, when the release has several"},
 	{"chart", 0, ML7_OPT_STRING, offsetof(struct setup_opts, chart), "CHART",
 	 "Helm release: the chart to upgrade with (default: the deployed chart from its repository)"},
 	{"timeout", 0, ML7_OPT_DURATION, offsetof(struct setup_opts, timeout_ms), "DURATION",
@@ -237,6 +239,7 @@ static int run_setup(struct ml7_ctx *ctx, void *opts, int argc, char **argv)
 		return rc;
 	fo.release = argv[0];
 	fo.ns = ctx->kube.namespace_;
+	fo.service = o->service;
 	if (ml7_ingress_flags_apply(&o->ing, &fo.ingress, &err))
 		return ml7_cli_usage_error(ctx, "%s", err.msg);
 	fo.cert_file = o->cert;

@@ -97,7 +97,7 @@ static int wait_run(struct ml7_ctx *ctx, void *o, int argc, char **argv)
 	if (!name) {
 		if (wo->service)
 			name = wo->service;
-		else if (ml7_release_find(k, NULL, argv[0], &rel, &err)) {
+		else if (ml7_release_find(k, NULL, argv[0], NULL, &rel, &err)) {
 			rc = ml7_cli_fail(ctx, &err);
 			goto out;
 		} else {

@@ -62,6 +62,7 @@ typedef void (*ml7_flow_warn_fn)(void *userdata, const char *line);
 struct ml7_flow_opts {
 	const char *release;
 	const char *ns;                       /* NULL: the client's namespace */
+	const char *service;                  /* NULL: the release's one Milvus Service */
 	struct ml7_ingress_opts ingress;      /* host, cert ARNs (may be empty with cert_file) */
 
 	const char *cert_file, *key_file, *chain_file;  /* import these instead of an ARN */

@@ -31,8 +31,10 @@ struct ml7_release {
 	int kind;                    /* enum ml7_release_kind */
 };
 
-/* Finds the Service of RELEASE in namespace ns (NULL: the client's). */
-int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release,
+/* Finds the Service of RELEASE in namespace ns (NULL: the client's).  service
+ * non-NULL: only that one of the release's Milvus Services (a release with
+ * several); NULL: the one there is. */
+int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, const char *service,
 		     struct ml7_release **out, struct ml7_err *err);
 
 /* A release the caller describes (no lookup): copies the strings. */

@@ -160,6 +160,24 @@ EOF
 t_expect "unmanaged Service: dry run plans a direct patch" 0 "service +planned" "neither by Helm" -- \
 	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run
 t_check "unmanaged Service: still LoadBalancer after the dry run" test "$(K get svc plain-milvus -o jsonpath='{.spec.type}')" = LoadBalancer
+# a second Milvus Service of the same release: setup asks which one, --service names it
+K apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Service
+metadata: {name: plain-standalone, labels: {app.kubernetes.io/instance: plain, app.kubernetes.io/name: milvus, component: standalone}}
+spec:
+  selector: {app: plain}
+  ports: [{name: milvus, port: 19530, targetPort: 19530}]
+EOF
+t_expect "two Milvus Services: setup lists them and asks for --service" 3 "" \
+	"several Milvus Services in namespace '$NS': plain-milvus \\(proxy\\), plain-standalone \\(standalone\\); name one with --service$" -- \
+	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run
+t_expect "two Milvus Services: --service picks one" 0 "Service plain-standalone" -- \
+	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run --service plain-standalone
+t_expect "--service of a Service that is not there" 3 "" \
+	"preflight: service: Service $NS/nope: services \"nope\" not found; check --service and -n" -- \
+	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run --service nope
+K delete svc plain-standalone >/dev/null
 
 # ---- an Operator-managed release -----------------------------------------------------------------
 K apply -f "$top/tests/fixtures/operator/milvus-crd.yaml" >/dev/null 2>&1
