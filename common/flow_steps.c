@@ -33,7 +33,68 @@ void flow_free(struct flow *f)
 	cJSON_Delete(f->ingress);
 }
 
+/* The release's Service as it is now. */
+static int get_service(struct flow *f, cJSON **svc, struct ml7_err *err)
+{
+	struct ml7_buf path = ML7_BUF_INIT;
+	int rc = ml7_kube_path(&path, "v1", f->ns, "services", f->rel->service, NULL);
+
+	if (!rc)
+		rc = ml7_kube_get(f->k, path.data, svc, err);
+	else
+		ml7_err_set(err, rc, "out of memory");
+	ml7_buf_free(&path);
+	return rc;
+}
+
+/* Helm 3 and 4 annotate every object of a release with its name. */
+static int helm_managed(const cJSON *svc)
+{
+	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(svc, "metadata"),
+							    "annotations");
+
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, "meta.helm.sh/release-name")) != NULL;
+}
+
+static void helm_conf(const struct flow *f, struct ml7_helm_conf *hc)
+{
+	memset(hc, 0, sizeof(*hc));
+	hc->bin = f->o->helm_bin;
+	hc->namespace_ = f->ns;
+	hc->kube = f->o->kube;
+	hc->timeout_ms = flow_left_ms(f);
+}
+
 /* ---- preflight ------------------------------------------------------------- */
+
+/* A Helm release still to flip: helm must be there and reach the cluster as we do, found
+ * now rather than after the certificate is imported.  helm_text: its version, or "". */
+static int check_helm(struct flow *f, char *helm_text, size_t n, struct ml7_err *err)
+{
+	struct ml7_helm_conf hc;
+	struct ml7_helm_version hv;
+	cJSON *svc = NULL;
+	int rc;
+
+	*helm_text = 0;
+	if (f->rel->kind != ML7_RELEASE_HELM ||
+	    (f->rel->service_type && !strcmp(f->rel->service_type, "ClusterIP")))
+		return 0;
+	rc = get_service(f, &svc, err);
+	if (!rc && helm_managed(svc)) {
+		helm_conf(f, &hc);
+		rc = ml7_helm_conf_check(&hc, err);
+		if (!rc)
+			rc = ml7_helm_version(&hc, &hv, err);
+		if (!rc)
+			snprintf(helm_text, n, ", helm %s", hv.text);
+		else
+			ml7_err_prefix(err, "helm (the release %s is flipped with it)", f->o->release);
+	}
+	cJSON_Delete(svc);
+	return rc;
+}
+
 
 /* Builds the Ingress with the given ARN (or the first of the options). */
 static int build_ingress(struct flow *f, const char *arn, struct ml7_err *err)
@@ -90,6 +151,7 @@ static int doctor(struct flow *f, struct ml7_err *err)
 int flow_step_preflight(struct flow *f, struct ml7_err *err)
 {
 	const struct ml7_flow_opts *o = f->o;
+	char helm[48];
 	int rc;
 
 	rc = doctor(f, err);
@@ -102,12 +164,15 @@ int flow_step_preflight(struct flow *f, struct ml7_err *err)
 	rc = build_ingress(f, o->ingress.cert_arns.n ? NULL : STANDIN_ARN, err);
 	if (rc)
 		return rc;
+	rc = check_helm(f, helm, sizeof(helm), err);
+	if (rc)
+		return rc;
 	rc = flow_state_load(f, err);
 	if (rc)
 		return rc;
-	flow_done(f, ML7_FLOW_DONE, "release %s/%s: Service %s, port %d, type %s (%s)", f->ns, o->release,
+	flow_done(f, ML7_FLOW_DONE, "release %s/%s: Service %s, port %d, type %s (%s%s)", f->ns, o->release,
 		  f->rel->service, f->rel->port, f->rel->service_type ? f->rel->service_type : "?",
-		  f->rel->kind == ML7_RELEASE_OPERATOR ? "Milvus Operator" : "Helm chart labels");
+		  f->rel->kind == ML7_RELEASE_OPERATOR ? "Milvus Operator" : "Helm chart labels", helm);
 	return 0;
 }
 
@@ -115,17 +180,12 @@ int flow_step_preflight(struct flow *f, struct ml7_err *err)
 
 static int service_type_now(struct flow *f, char **type, struct ml7_err *err)
 {
-	struct ml7_buf path = ML7_BUF_INIT;
 	cJSON *svc = NULL;
-	int rc;
+	int rc = get_service(f, &svc, err);
 
-	rc = ml7_kube_path(&path, "v1", f->ns, "services", f->rel->service, NULL);
-	if (!rc)
-		rc = ml7_kube_get(f->k, path.data, &svc, err);
 	if (!rc)
 		*type = json_strdup(cJSON_GetObjectItemCaseSensitive(svc, "spec"), "type");
 	cJSON_Delete(svc);
-	ml7_buf_free(&path);
 	return rc;
 }
 
@@ -223,18 +283,14 @@ static int service_unmanaged(struct flow *f, struct ml7_err *err)
 static int service_helm(struct flow *f, struct ml7_err *err)
 {
 	const struct ml7_flow_opts *o = f->o;
-	struct ml7_helm_conf hc = { 0 };
+	struct ml7_helm_conf hc;
 	struct ml7_helm_flip_opts fo = { 0 };
 	struct ml7_helm_flip_result fr = { 0 };
 	struct ml7_buf line = ML7_BUF_INIT;
 	size_t i;
 	int rc;
 
-	hc.bin = o->helm_bin;
-	hc.namespace_ = f->ns;
-	hc.kube_context = o->kube ? o->kube->context : NULL;
-	hc.kubeconfig = o->kube ? o->kube->kubeconfig : NULL;
-	hc.timeout_ms = flow_left_ms(f);
+	helm_conf(f, &hc);
 	fo.release = o->release;
 	fo.chart = o->chart;
 	fo.dry_run = o->dry_run;
@@ -269,26 +325,13 @@ out:
 	return rc;
 }
 
-/* Helm 3 and 4 annotate every object of a release with its name. */
-static int helm_managed(const cJSON *svc)
-{
-	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(svc, "metadata"),
-							    "annotations");
-
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ann, "meta.helm.sh/release-name")) != NULL;
-}
-
 int flow_step_service(struct flow *f, struct ml7_err *err)
 {
-	struct ml7_buf path = ML7_BUF_INIT;
 	cJSON *svc = NULL;
 	const char *type;
 	int rc;
 
-	rc = ml7_kube_path(&path, "v1", f->ns, "services", f->rel->service, NULL);
-	if (!rc)
-		rc = ml7_kube_get(f->k, path.data, &svc, err);
-	ml7_buf_free(&path);
+	rc = get_service(f, &svc, err);
 	if (rc)
 		return rc;
 	type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(svc, "spec"),

@@ -8,6 +8,7 @@
 #include "ml7/buf.h"
 #include "ml7/helm.h"
 #include "ml7/ingress.h"
+#include "ml7/kubeflags.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
 #include "ml7/run.h"
@@ -21,28 +22,62 @@ static const char *bin_of(const struct ml7_helm_conf *h)
 	return h && h->bin && *h->bin ? h->bin : "helm";
 }
 
-/* argv = bin, args..., then the connection flags of the conf */
-static int build_argv(const struct ml7_helm_conf *h, const char *const *args, const char **argv)
+int ml7_helm_conf_check(const struct ml7_helm_conf *h, struct ml7_err *err)
 {
-	int n = 0;
+	const struct ml7_kube_flags *f = h ? h->kube : NULL;
+	struct ml7_buf b = ML7_BUF_INIT;
+	int rc = 0;
 
-	argv[n++] = bin_of(h);
-	for (; args && *args && n < MAX_ARGS - 8; args++)
-		argv[n++] = *args;
-	if (h && h->namespace_ && *h->namespace_) {
-		argv[n++] = "--namespace";
-		argv[n++] = h->namespace_;
-	}
-	if (h && h->kube_context && *h->kube_context) {
-		argv[n++] = "--kube-context";
-		argv[n++] = h->kube_context;
-	}
-	if (h && h->kubeconfig && *h->kubeconfig) {
-		argv[n++] = "--kubeconfig";
-		argv[n++] = h->kubeconfig;
-	}
-	argv[n] = NULL;
-	return n;
+	if (!f)
+		return 0;
+	if (f->cluster)
+		ml7_buf_printf(&b, "%s--cluster", b.len ? ", " : "");
+	if (f->user)
+		ml7_buf_printf(&b, "%s--user", b.len ? ", " : "");
+	if (f->as_uid)
+		ml7_buf_printf(&b, "%s--as-uid", b.len ? ", " : "");
+	if (f->client_certificate)
+		ml7_buf_printf(&b, "%s--client-certificate", b.len ? ", " : "");
+	if (f->client_key)
+		ml7_buf_printf(&b, "%s--client-key", b.len ? ", " : "");
+	if (b.len)
+		rc = ml7_err_set(err, ML7_EINVAL, "helm has no flag for %s, so it would reach the cluster "
+				 "differently: put them in a kubeconfig context and use --context", b.data);
+	ml7_buf_free(&b);
+	return rc;
+}
+
+static int push_flag(struct ml7_strlist *l, const char *flag, const char *value)
+{
+	if (!value || !*value)
+		return 0;
+	return ml7_strlist_push(l, flag) || ml7_strlist_push(l, value) ? ML7_ENOMEM : 0;
+}
+
+/* argv = bin, args..., then the connection flags of the conf.  0 or ML7_ENOMEM. */
+static int build_argv(const struct ml7_helm_conf *h, const char *const *args, struct ml7_strlist *argv)
+{
+	const struct ml7_kube_flags *f = h ? h->kube : NULL;
+	int rc = ml7_strlist_push(argv, bin_of(h));
+
+	for (; !rc && args && *args; args++)
+		rc = ml7_strlist_push(argv, *args);
+	if (!rc && h)
+		rc = push_flag(argv, "--namespace", h->namespace_);
+	if (rc || !f)
+		return rc;
+	if ((rc = push_flag(argv, "--kubeconfig", f->kubeconfig)) ||
+	    (rc = push_flag(argv, "--kube-context", f->context)) ||
+	    (rc = push_flag(argv, "--kube-apiserver", f->server)) ||
+	    (rc = push_flag(argv, "--kube-ca-file", f->certificate_authority)) ||
+	    (rc = push_flag(argv, "--kube-tls-server-name", f->tls_server_name)) ||
+	    (rc = push_flag(argv, "--kube-as-user", f->as)))
+		return rc;
+	for (size_t i = 0; !rc && i < f->as_groups.n; i++)
+		rc = push_flag(argv, "--kube-as-group", f->as_groups.items[i]);
+	if (!rc && f->insecure_skip_tls_verify)
+		rc = ml7_strlist_push(argv, "--kube-insecure-skip-tls-verify");
+	return rc;
 }
 
 /* helm's last "Error: ..." line (or its last line), without the prefix. */
@@ -71,14 +106,23 @@ static void last_error(const struct ml7_buf *b, char *dst, size_t n)
 int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const char *stdin_data,
 		 struct ml7_buf *out, struct ml7_err *err)
 {
-	const char *argv[MAX_ARGS];
+	struct ml7_strlist argv = ML7_STRLIST_INIT;
+	struct ml7_buf token = ML7_BUF_INIT;
+	const char *env[2] = {NULL, NULL};
 	struct ml7_run_opts ro = {0};
-	struct ml7_run_result res;
+	struct ml7_run_result res = {0};
 	char msg[512];
 	int rc;
 
-	build_argv(h, args, argv);
-	ro.argv = argv;
+	token.secret = 1;
+	if (build_argv(h, args, &argv) ||
+	    (h && h->kube && h->kube->token && ml7_buf_printf(&token, "HELM_KUBETOKEN=%s", h->kube->token))) {
+		rc = ml7_err_set(err, ML7_ENOMEM, "out of memory");
+		goto out;
+	}
+	env[0] = token.data;
+	ro.argv = (const char *const *)argv.items;
+	ro.env_add = env;
 	ro.stdin_data = stdin_data;
 	ro.stdin_len = stdin_data ? strlen(stdin_data) : 0;
 	ro.timeout_ms = h && h->timeout_ms > 0 ? h->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -101,6 +145,9 @@ int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const c
 			ml7_err_set(err, rc, "helm's output is too large");
 	}
 	ml7_run_result_free(&res);
+out:
+	ml7_strlist_free(&argv);
+	ml7_buf_free(&token);
 	return rc;
 }
 
@@ -424,7 +471,8 @@ int ml7_helm_flip(const struct ml7_helm_conf *h, const struct ml7_helm_flip_opts
 	struct ml7_helm_version hv;
 	struct ml7_helm_release *rel = NULL, *after = NULL;
 	struct ml7_buf input = ML7_BUF_INIT, desc = ML7_BUF_INIT;
-	const char *argv[MAX_ARGS], *args[MAX_ARGS];
+	struct ml7_strlist argv = ML7_STRLIST_INIT;
+	const char *args[MAX_ARGS];
 	const char *chart, *version, *type, *prev_type;
 	cJSON *alb = NULL, *previous = NULL;
 	const cJSON *t;
@@ -531,9 +579,7 @@ int ml7_helm_flip(const struct ml7_helm_conf *h, const struct ml7_helm_flip_opts
 	args[n++] = "--description";
 	args[n++] = desc.data;
 	args[n] = NULL;
-	build_argv(h, args, argv);
-	res->command = join_command(argv);
-	if (!res->command)
+	if (build_argv(h, args, &argv) || !(res->command = join_command((const char *const *)argv.items)))
 		goto nomem;
 	if (!o->revert && !ml7_helm_has_reset_then_reuse(&hv)) {
 		struct ml7_buf w = ML7_BUF_INIT;
@@ -584,6 +630,7 @@ int ml7_helm_flip(const struct ml7_helm_conf *h, const struct ml7_helm_flip_opts
 nomem:
 	rc = ml7_err_set(err, ML7_ENOMEM, "out of memory");
 out:
+	ml7_strlist_free(&argv);
 	ml7_buf_free(&input);
 	ml7_buf_free(&desc);
 	cJSON_Delete(alb);

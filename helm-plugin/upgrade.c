@@ -61,8 +61,7 @@ void helm_conf_from_ctx(const struct ml7_ctx *ctx, long timeout_ms, struct ml7_h
 	memset(conf, 0, sizeof(*conf));
 	conf->bin = bin && *bin ? bin : NULL;
 	conf->namespace_ = ctx->kube.namespace_;
-	conf->kube_context = ctx->kube.context;
-	conf->kubeconfig = ctx->kube.kubeconfig;
+	conf->kube = &ctx->kube;
 	conf->timeout_ms = timeout_ms;
 }
 

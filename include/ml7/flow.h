@@ -68,7 +68,7 @@ struct ml7_flow_opts {
 	const char *cert_file, *key_file, *chain_file;  /* import these instead of an ARN */
 	const char *aws_profile, *aws_region;
 
-	const struct ml7_kube_flags *kube;    /* handed to helm as --kube-* flags */
+	const struct ml7_kube_flags *kube;    /* handed to helm (see ml7_helm_conf) */
 	const char *helm_bin;                 /* NULL: $HELM_BIN, else "helm" on PATH */
 	const char *chart;                    /* NULL: the deployed chart from its repository */
 

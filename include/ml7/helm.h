@@ -23,15 +23,26 @@
 
 struct ml7_ingress_opts;
 
+struct ml7_kube_flags;
+
 /* How to run helm.  Strings are borrowed; NULL means "not given" (helm then
  * uses its own environment: HELM_NAMESPACE, HELM_KUBECONTEXT, KUBECONFIG). */
 struct ml7_helm_conf {
 	const char *bin;            /* $HELM_BIN, or NULL for "helm" on PATH */
 	const char *namespace_;     /* --namespace */
-	const char *kube_context;   /* --kube-context */
-	const char *kubeconfig;     /* --kubeconfig (one path) */
+	/* the user's kubectl connection flags, handed on as helm's --kubeconfig,
+	 * --kube-context, --kube-apiserver, --kube-ca-file, --kube-as-user,
+	 * --kube-as-group, --kube-insecure-skip-tls-verify, --kube-tls-server-name;
+	 * the token through HELM_KUBETOKEN in helm's environment, never on its
+	 * command line.  NULL: none. */
+	const struct ml7_kube_flags *kube;
 	long timeout_ms;            /* per helm call; 0: 5 minutes */
 };
+
+/* 0 when helm can be given every connection flag of h->kube; ML7_EINVAL
+ * naming those it has no flag for (--cluster, --user, --as-uid,
+ * --client-certificate, --client-key: put them in a kubeconfig context). */
+int ml7_helm_conf_check(const struct ml7_helm_conf *h, struct ml7_err *err);
 
 struct ml7_helm_version {
 	int major, minor, patch;

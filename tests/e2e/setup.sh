@@ -54,6 +54,24 @@ t_expect "dry run: every step planned, exit 0" 0 "service +planned" -- \
 	"$KML7" setup "$R" "${common[@]}" "${files[@]}" --dry-run
 t_check "dry run: the ingress is planned" grep -Eq '^ingress +planned' "$T_TMP/out"
 t_check "dry run: the certificate import is planned" grep -Eq '^certificate +planned' "$T_TMP/out"
+# helm reaches the cluster as setup does: the kubectl flags are handed on (the token through
+# HELM_KUBETOKEN, never helm's argv), and flags helm has no equivalent for are refused up front
+t_expect "a kubectl flag helm cannot take is refused in preflight" 1 "" \
+	"preflight: helm \(the release $R is flipped with it\): helm has no flag for --user" -- \
+	"$KML7" setup "$R" "${common[@]}" "${files[@]}" --user token --dry-run
+t_expect "helm missing: found in preflight, before the certificate step" 3 "" \
+	"preflight: helm \(the release $R is flipped with it\): cannot run helm '/nonexistent/helm': not found" -- \
+	env HELM_BIN=/nonexistent/helm "$KML7" setup "$R" "${common[@]}" "${files[@]}"
+( source "$SB/kube/env"
+  printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n'
+  printf 'users: [{name: nobody, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: nobody}}]\ncurrent-context: x\n'
+) >"$T_TMP/bare.kubeconfig"
+kube_flags=($(source "$SB/kube/env"; echo -s "$KUBE_SERVER" --certificate-authority "$KUBE_CA" --token "$KUBE_TOKEN"))
+t_expect "server, CA and token given as flags reach helm too" 0 "service +planned +.*helm upgrade" -- \
+	"$KML7" setup "$R" "${common[@]}" "${files[@]}" --kubeconfig "$T_TMP/bare.kubeconfig" "${kube_flags[@]}" --dry-run
+t_check "helm got --kube-apiserver and --kube-ca-file" grep -Eq -- "--kube-apiserver https://127.0.0.1:[0-9]+ --kube-ca-file " "$T_TMP/out"
+if grep -q -- "${kube_flags[5]}" "$T_TMP/out" "$T_TMP/err"; then t_fail "the token is not on helm's command line"
+else t_pass "the token is not on helm's command line"; fi
 sleep 1
 after=$(writes)
 if [ "$after" = "$before" ]; then t_pass "dry runs and failed preflights wrote nothing (audit log)"
