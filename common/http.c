@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "ml7/cancel.h"
+#include "ml7/castore.h"
 #include "ml7/http.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
@@ -66,8 +67,9 @@ int ml7_http_new(const struct ml7_http_opts *o, struct ml7_http **out, struct ml
 		bad |= curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) != CURLE_OK;
 	if (o->ca_pem)
 		bad |= set_blob(h->curl, CURLOPT_CAINFO_BLOB, o->ca_pem, o->ca_len);
-	else if (o->ca_file)
-		bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO, o->ca_file) != CURLE_OK;
+	else if (o->ca_file || ml7_system_ca_file())
+		bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO,
+					o->ca_file ? o->ca_file : ml7_system_ca_file()) != CURLE_OK;
 	if (o->cert_pem) {
 		bad |= set_blob(h->curl, CURLOPT_SSLCERT_BLOB, o->cert_pem, o->cert_len);
 		bad |= curl_easy_setopt(h->curl, CURLOPT_SSLCERTTYPE, "PEM") != CURLE_OK;

@@ -22,6 +22,7 @@
 
 #include "ml7/buf.h"
 #include "ml7/cancel.h"
+#include "ml7/castore.h"
 #include "ml7/clock.h"
 #include "ml7/grpc.h"
 #include "ml7/log.h"
@@ -451,6 +452,12 @@ static int tls_setup(struct probe *p, struct ml7_err *err)
 			ssl_errors(e, sizeof(e));
 			return ml7_err_set(err, ML7_EINVAL, "cannot load the CA file '%s': %s",
 					   o->ca_file, e);
+		}
+	} else if (ml7_system_ca_file()) {
+		if (!SSL_CTX_load_verify_locations(p->ctx, ml7_system_ca_file(), NULL)) {
+			ssl_errors(e, sizeof(e));
+			return ml7_err_set(err, ML7_EIO, "cannot load the system CA bundle '%s': %s",
+					   ml7_system_ca_file(), e);
 		}
 	} else if (!SSL_CTX_set_default_verify_paths(p->ctx)) {
 		ssl_errors(e, sizeof(e));

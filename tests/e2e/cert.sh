@@ -83,6 +83,10 @@ ARN=$T_OUT
 t_expect "re-import keeps the ARN" 0 "^$ARN\$" -- "$K" "${IMPORT[@]}" --arn "$ARN" -q
 t_expect "describe: ISSUED, SANs, region" 0 'Status: +ISSUED' -- "$K" cert describe "$ARN"
 t_check "describe: SANs line" grep -q '^SANs: *milvus-demo.milvus.io$' "$T_TMP/out"
+t_expect "describe: the system CA bundle from \$SSL_CERT_FILE (no AWS_CA_BUNDLE)" 0 'Status: +ISSUED' -- \
+	env -u AWS_CA_BUNDLE SSL_CERT_FILE="$ACM_CA" "$K" cert describe "$ARN"
+t_expect "describe: without that CA the stand-in is not trusted" 1 "" "certificate" -- \
+	env -u AWS_CA_BUNDLE "$K" cert describe "$ARN"
 t_expect "describe: host not covered warns" 0 '' "warning: 'other.io' is not covered" -- \
   "$K" cert describe "$ARN" --host other.io
 t_expect "describe -o json" 0 '"KeyAlgorithm":[[:space:]]*"RSA-2048"' -- "$K" cert describe "$ARN" -o json

@@ -107,6 +107,13 @@ diag "TLS name mismatch" tls-name-mismatch --address "127.0.0.1:$P" --server-nam
 diag "dialling the IP without --server-name" tls-name-mismatch --address "127.0.0.1:$P" \
 	--ca-file "$PKI/ca.crt" --user root
 diag "untrusted CA (system store)" tls-unknown-ca --address "127.0.0.1:$P" --server-name "$HOST" --user root
+# the system store is found at run time (the release binary's OpenSSL has Debian's paths
+# compiled in): $SSL_CERT_FILE names it, as for OpenSSL, curl and Go
+t_expect "the system store from \$SSL_CERT_FILE" 0 "^verified" -- env SSL_CERT_FILE="$PKI/ca.crt" \
+	"${V[@]}" --address "127.0.0.1:$P" --server-name "$HOST" --user root
+t_expect "a \$SSL_CERT_FILE that cannot be read is said plainly" 1 "" \
+	"cannot load the system CA bundle '/nonexistent/ca.pem'" -- env SSL_CERT_FILE=/nonexistent/ca.pem \
+	"${V[@]}" --address "127.0.0.1:$P" --server-name "$HOST" --user root
 diag "untrusted CA (another CA)" tls-unknown-ca --address "127.0.0.1:$P" --server-name "$HOST" \
 	--ca-file "$PKI/other-ca.crt" --user root
 diag "connection refused" connection-refused --address 127.0.0.1:1 --server-name "$HOST" --ca-file "$PKI/ca.crt"
