@@ -13,7 +13,6 @@ PKGS=(make gcc dpkg-dev binutils patch autoconf automake libtool gcc-aarch64-lin
 
 say() { printf 'milvus-l7 setup: %s\n' "$*" >&2; }
 has_arm64() { dpkg --print-foreign-architectures | grep -qx arm64; }
-has_src() { grep -Eqs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/*; }
 missing_pkgs() {   # one dpkg-query for all: name:arch of each installed package
 	local have
 	have=$(dpkg-query -W -f='${Package}:${Architecture} ${db:Status-Status}\n' "${PKGS[@]%%:*}" 2>/dev/null |
@@ -25,17 +24,14 @@ missing_pkgs() {   # one dpkg-query for all: name:arch of each installed package
 	done
 }
 
-SRC_FROM=$(grep -ls '^URIs: .*debian' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1 || true)
-SRC_TO=/etc/apt/sources.list.d/ml7-deb-src.sources
+"$(dirname "$0")/deb-src.sh"
 mapfile -t missing < <(missing_pkgs)
-if has_arm64 && has_src && ((${#missing[@]} == 0)); then
+if has_arm64 && ((${#missing[@]} == 0)); then
 	exit 0
 fi
 if ((EUID != 0)); then
 	say "not root; please run:"
 	has_arm64 || echo "  sudo dpkg --add-architecture arm64" >&2
-	has_src || printf '  sed "s/^Types: deb\$/Types: deb-src/" %s | sudo tee %s\n' \
-		"${SRC_FROM:-/etc/apt/sources.list.d/debian.sources}" "$SRC_TO" >&2
 	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
 	exit 1
 fi
@@ -45,12 +41,6 @@ update=0
 if ! has_arm64; then
 	say "dpkg --add-architecture arm64"
 	dpkg --add-architecture arm64
-	update=1
-fi
-if ! has_src; then
-	[[ -n $SRC_FROM ]] || { say "no deb822 Debian sources file under /etc/apt/sources.list.d/"; exit 1; }
-	say "adding deb-src entries ($SRC_TO from $SRC_FROM)"
-	sed 's/^Types: deb$/Types: deb-src/' "$SRC_FROM" >"$SRC_TO"
 	update=1
 fi
 # The arm64 lists are fetched only after --add-architecture; the google/nodesource

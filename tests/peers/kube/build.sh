@@ -30,29 +30,17 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-has_src() { grep -Eqs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/*; }
-SRC_FROM=$(grep -ls '^URIs: .*debian' /etc/apt/sources.list.d/*.sources | head -n 1 || true)
-SRC_TO=/etc/apt/sources.list.d/ml7-deb-src.sources
-if ((${#missing[@]})) || ! has_src; then
+"$HERE/../../../packaging/deb-src.sh"
+if ((${#missing[@]})); then
   if ((EUID != 0)); then
     say "not root; please run:"
-    has_src || printf '  sed "s/^Types: deb\$/Types: deb-src/" %s | sudo tee %s && sudo apt-get update\n' \
-      "${SRC_FROM:-/etc/apt/sources.list.d/debian.sources}" "$SRC_TO" >&2
-    ((${#missing[@]})) && printf '  sudo apt-get install -y %s\n' "${missing[*]}" >&2
+    printf '  sudo apt-get install -y %s\n' "${missing[*]}" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  if ! has_src; then
-    [[ -n $SRC_FROM ]] || die "no deb822 Debian sources file under /etc/apt/sources.list.d/"
-    say "adding deb-src entries ($SRC_TO from $SRC_FROM)"
-    sed 's/^Types: deb$/Types: deb-src/' "$SRC_FROM" >"$SRC_TO"
-    apt-get update -qq </dev/null
-  fi
-  if ((${#missing[@]})); then
-    say "installing ${missing[*]}"
-    apt-get install -y -qq "${missing[@]}" </dev/null >&2 ||
-      { apt-get update -qq </dev/null && apt-get install -y -qq "${missing[@]}" </dev/null >&2; }
-  fi
+  say "installing ${missing[*]}"
+  apt-get install -y -qq "${missing[@]}" </dev/null >&2 ||
+    { apt-get update -qq </dev/null && apt-get install -y -qq "${missing[@]}" </dev/null >&2; }
 fi
 
 # --- source -----------------------------------------------------------------------------------
