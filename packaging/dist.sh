@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # packaging/dist.sh - `make dist`: static release builds for linux/amd64 and linux/arm64
 # (glibc is the only shared library they need), the release archives with .sha256 files,
-# the Krew manifest with the real sha256 values, and the Helm plugin tarballs.
+# the Krew manifest with the real sha256 values, and the Helm plugin tarball (one for every
+# platform: plugin.yaml's platformCommand picks the binary).
 #   DISTDIR        output folder (default dist)
 #   DIST_BASE_URL  where the archives will be downloaded from (the Krew URIs)
 #   KREW_MANIFEST  where the manifest goes besides DISTDIR (default krew/milvus-l7.yaml;
@@ -37,6 +38,9 @@ tarball() {   # out.tar.gz dir: the files of dir at the root, reproducible
 }
 
 platforms=""
+hname=milvus-l7-$VERSION
+hst=$DISTDIR/stage/$hname
+rm -rf "$hst"; mkdir -p "$hst/bin"
 for arch in "${ARCHS[@]}"; do
 	case $arch in
 	amd64) triplet=x86_64-linux-gnu ;;
@@ -73,22 +77,29 @@ for arch in "${ARCHS[@]}"; do
     bin: kubectl-milvus_l7
 "
 
-	# the Helm plugin: plugin.yaml at the root (its version from VERSION), the binary
-	# where platformCommand points, plugin.complete for Helm's shell completion
-	hname=milvus-l7-$VERSION-linux-$arch
-	st=$DISTDIR/stage/$hname
-	rm -rf "$st"; mkdir -p "$st/bin"
-	sed -E "s/^version:.*/version: \"$VERSION\"/" helm-plugin/plugin.yaml >"$st/plugin.yaml"
-	chmod 644 "$st/plugin.yaml"
-	for f in helm-plugin/*; do    # what else the plugin folder holds (hooks, scripts)
-		case $f in *.c | *.h | */plugin.yaml) continue ;; esac
-		[[ -f $f ]] && cp -p "$f" "$st/"
-	done
-	install -m 755 "$b/bin/helm-milvus-l7" "$st/bin/helm-milvus-l7"
-	install -m 755 packaging/plugin.complete "$st/plugin.complete"
-	install -m 644 LICENSE README.md "$st/"
-	tarball "$DISTDIR/$hname.tgz" "$st"
+	# the Helm plugin's binary for this platform, where platformCommand will point
+	install -D -m 755 "$b/bin/helm-milvus-l7" "$hst/bin/linux-$arch/helm-milvus-l7"
 done
+
+# the Helm plugin: plugin.yaml at the root (its version from VERSION, one platformCommand per
+# platform built), the binaries, the install hook, plugin.complete for Helm's shell completion
+commands=""
+for arch in "${ARCHS[@]}"; do
+	commands+="  - {os: linux, arch: $arch, command: \"\$HELM_PLUGIN_DIR/bin/linux-$arch/helm-milvus-l7\"}"$'\n'
+done
+awk -v v="$VERSION" -v cmds="$commands" '
+	/^version:/ { print "version: \"" v "\""; next }
+	/^platformCommand:/ { print; printf "%s", cmds; skip = 1; next }
+	skip && /^  - / { next }
+	{ skip = 0; print }' helm-plugin/plugin.yaml >"$hst/plugin.yaml"
+chmod 644 "$hst/plugin.yaml"
+for f in helm-plugin/*; do    # what else the plugin folder holds (hooks, scripts)
+	case $f in *.c | *.h | */plugin.yaml) continue ;; esac
+	[[ -f $f ]] && cp -p "$f" "$hst/"
+done
+install -m 755 packaging/plugin.complete "$hst/plugin.complete"
+install -m 644 LICENSE README.md "$hst/"
+tarball "$DISTDIR/$hname.tgz" "$hst"
 
 manifest=$DISTDIR/milvus-l7.yaml
 awk -v v="$VERSION" -v h="$HOMEPAGE" -v p="$platforms" '

@@ -105,14 +105,26 @@ for arch in amd64 arm64; do
 	tar -tvzf "$a" | grep -Eq '^[lh]' && t_fail "$arch archive: no links" || t_pass "$arch archive: no links"
 	tar -tvzf "$a" | grep -q '^-rwxr-xr-x .* kubectl-milvus_l7$' && t_pass "$arch archive: the binary is executable" ||
 		t_fail "$arch archive: the binary is executable" "$(tar -tvzf "$a")"
-	h=$dist/milvus-l7-$ver-linux-$arch.tgz
-	list=$(tar -tzf "$h" | sort | tr '\n' ' ')
-	[[ " $list" == *" plugin.yaml "* && " $list" == *" bin/helm-milvus-l7 "* && " $list" == *" plugin.complete "* && " $list" == *" LICENSE "* ]] &&
-		t_pass "$arch helm tarball: plugin.yaml at the root, bin/helm-milvus-l7, plugin.complete" ||
-		t_fail "$arch helm tarball: layout" "$list"
-	tar -xzOf "$h" plugin.yaml | grep -qx "version: \"$ver\"" && t_pass "$arch helm tarball: bare semver $ver" ||
-		t_fail "$arch helm tarball: bare semver $ver" "$(tar -xzOf "$h" plugin.yaml | grep version)"
 done
+# the Helm plugin: one tarball for every platform, plugin.yaml's platformCommand picks the binary
+h=$dist/milvus-l7-$ver.tgz
+hx=$T_TMP/helm-tarball
+mkdir -p "$hx" && tar -xzf "$h" -C "$hx"
+list=$(tar -tzf "$h" | sort | tr '\n' ' ')
+[[ " $list" == *" plugin.yaml "* && " $list" == *" plugin.complete "* && " $list" == *" install-hook.sh "* && " $list" == *" LICENSE "* ]] &&
+	t_pass "helm tarball: plugin.yaml, install-hook.sh, plugin.complete, LICENSE at the root" || t_fail "helm tarball: layout" "$list"
+grep -qx "version: \"$ver\"" "$hx/plugin.yaml" && t_pass "helm tarball: bare semver $ver" ||
+	t_fail "helm tarball: bare semver $ver" "$(grep version "$hx/plugin.yaml")"
+for arch in amd64 arm64; do
+	grep -qxF "  - {os: linux, arch: $arch, command: \"\$HELM_PLUGIN_DIR/bin/linux-$arch/helm-milvus-l7\"}" "$hx/plugin.yaml" &&
+		t_pass "helm tarball: platformCommand linux/$arch -> bin/linux-$arch/helm-milvus-l7" ||
+		t_fail "helm tarball: platformCommand linux/$arch" "$(sed -n '/^platformCommand/,/^[a-z]/p' "$hx/plugin.yaml")"
+done
+[ "$(grep -c '^  - {os:' <(sed -n '/^platformCommand:/,/^[a-z]/p' "$hx/plugin.yaml"))" = 2 ] &&
+	t_pass "helm tarball: no platformCommand without a binary" || t_fail "helm tarball: no platformCommand without a binary" "$(cat "$hx/plugin.yaml")"
+t_expect "helm tarball: the amd64 binary runs" 0 "^helm-milvus-l7 v$ver " -- "$hx/bin/linux-amd64/helm-milvus-l7" version
+t_expect "helm tarball: the arm64 binary runs under qemu-user" 0 "^helm-milvus-l7 v$ver " -- \
+	"${qemu[@]}" "$hx/bin/linux-arm64/helm-milvus-l7" version
 
 echo "# at ${SECONDS}s"
 # ---- Krew: the manifest and its rules ----------------------------------------------------------
@@ -177,7 +189,7 @@ echo "# at ${SECONDS}s"
 $PY tests/dist/serve.py "$dist" "$T_TMP/port" 120 2>"$T_TMP/serve.log" &
 srv=$!
 for _ in $(seq 100); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-url="http://127.0.0.1:$(cat "$T_TMP/port" 2>/dev/null)/milvus-l7-$ver-linux-amd64.tgz"
+url="http://127.0.0.1:$(cat "$T_TMP/port" 2>/dev/null)/milvus-l7-$ver.tgz"
 for hv in 3.18.0 4.2.3; do
 	helm=$cache/helm-$hv/helm
 	if [ ! -x "$helm" ]; then
@@ -193,6 +205,10 @@ for hv in 3.18.0 4.2.3; do
 	t_expect "helm $hv: plugin list shows milvus-l7 $ver" 0 "^milvus-l7[[:space:]]+$ver" -- "${henv[@]}" "$helm" plugin list
 	t_expect "helm $hv: helm milvus-l7 version runs the prebuilt binary" 0 "^helm-milvus-l7 v$ver " -- \
 		"${henv[@]}" "$helm" milvus-l7 version
+	[ -n "$(find "$h/data/plugins" -path '*/bin/linux-amd64/helm-milvus-l7')" ] &&
+		[ -z "$(find "$h/data/plugins" -path '*/bin/helm-milvus-l7')" ] &&
+		t_pass "helm $hv: the prebuilt linux-amd64 binary is used, the install hook built nothing" ||
+		t_fail "helm $hv: the prebuilt binary is used" "$(find "$h/data/plugins")"
 	t_expect "helm $hv: helm completion reaches plugin.complete" 0 '^version' -- \
 		"${henv[@]}" "$helm" __complete milvus-l7 vers
 	t_expect "helm $hv: plugin uninstall" 0 -- "${henv[@]}" "$helm" plugin uninstall milvus-l7
