@@ -9,19 +9,9 @@ dir=${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")" && pwd)}
 bin=$dir/bin/helm-milvus-l7
 say() { echo "helm-milvus-l7: $*" >&2; }
 
-# the release tarball's prebuilt binary for this platform (plugin.yaml's platformCommand
-# points there), else one built before
-case $(uname -m) in
-x86_64) arch=amd64 ;;
-aarch64 | arm64) arch=arm64 ;;
-*) arch=$(uname -m) ;;
-esac
-os=$(uname -s | tr 'A-Z' 'a-z')
-for b in "$dir/bin/$os-$arch/helm-milvus-l7" "$bin"; do
-	if [ -x "$b" ] && "$b" version >/dev/null 2>&1; then
-		exit 0
-	fi
-done
+if [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
+	exit 0
+fi
 # the source tree: the plugin folder's parent in a checkout, or the folder itself
 src=
 for d in "$dir/.." "$dir/../.." "$dir"; do

@@ -97,9 +97,31 @@ for f in helm-plugin/*; do    # what else the plugin folder holds (hooks, script
 	case $f in *.c | *.h | */plugin.yaml) continue ;; esac
 	[[ -f $f ]] && cp -p "$f" "$hst/"
 done
+install -m 755 packaging/helm-plugin-bin.sh "$hst/bin/helm-milvus-l7"
 install -m 755 packaging/plugin.complete "$hst/plugin.complete"
 install -m 644 LICENSE README.md "$hst/"
 tarball "$DISTDIR/$hname.tgz" "$hst"
+
+# Helm 4's post-renderer plugin (postrenderer/v1): the same binaries, run as `post-render`;
+# the plugin.yaml of helm-plugin/postrenderer/ with a platformCommand per platform and no hook
+pname=milvus-l7-postrender-$VERSION
+pst=$DISTDIR/stage/$pname
+rm -rf "$pst"; mkdir -p "$pst"
+for arch in "${ARCHS[@]}"; do
+	install -D -m 755 "$hst/bin/linux-$arch/helm-milvus-l7" "$pst/bin/linux-$arch/helm-milvus-l7"
+done
+{
+	sed -n '/^apiVersion:/,/^runtimeConfig:/p' helm-plugin/postrenderer/plugin.yaml |
+		sed -E "s/^version:.*/version: $VERSION/"
+	echo "  platformCommand:"
+	for arch in "${ARCHS[@]}"; do
+		printf '    - os: linux\n      arch: %s\n      command: "$HELM_PLUGIN_DIR/bin/linux-%s/helm-milvus-l7"\n' "$arch" "$arch"
+		printf '      args: ["post-render"]\n'
+	done
+} >"$pst/plugin.yaml"
+chmod 644 "$pst/plugin.yaml"
+install -m 644 LICENSE "$pst/"
+tarball "$DISTDIR/$pname.tgz" "$pst"
 
 manifest=$DISTDIR/milvus-l7.yaml
 awk -v v="$VERSION" -v h="$HOMEPAGE" -v p="$platforms" '

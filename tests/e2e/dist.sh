@@ -202,17 +202,33 @@ for hv in 3.18.0 4.2.3; do
 	verify=()
 	[[ $hv == 4.* ]] && verify=(--verify=false)
 	t_expect "helm $hv: plugin install from the tarball URL" 0 -- "${henv[@]}" "$helm" plugin install "$url" "${verify[@]}"
+	cat "$T_TMP/out" "$T_TMP/err" >"$T_TMP/install.log"
 	t_expect "helm $hv: plugin list shows milvus-l7 $ver" 0 "^milvus-l7[[:space:]]+$ver" -- "${henv[@]}" "$helm" plugin list
 	t_expect "helm $hv: helm milvus-l7 version runs the prebuilt binary" 0 "^helm-milvus-l7 v$ver " -- \
 		"${henv[@]}" "$helm" milvus-l7 version
-	[ -n "$(find "$h/data/plugins" -path '*/bin/linux-amd64/helm-milvus-l7')" ] &&
-		[ -z "$(find "$h/data/plugins" -path '*/bin/helm-milvus-l7')" ] &&
+	[ -n "$(find "$h/data/plugins" -path '*/bin/linux-amd64/helm-milvus-l7')" ] && ! grep -qs building "$T_TMP/install.log" &&
 		t_pass "helm $hv: the prebuilt linux-amd64 binary is used, the install hook built nothing" ||
 		t_fail "helm $hv: the prebuilt binary is used" "$(find "$h/data/plugins")"
+	t_expect "helm $hv: bin/helm-milvus-l7 (Helm 3's --post-renderer path) runs the platform's binary" 0 \
+		"^helm-milvus-l7 v$ver " -- "${henv[@]}" sh -c '"$("$1" env HELM_PLUGINS)"/milvus-l7/bin/helm-milvus-l7 version' sh "$helm"
 	t_expect "helm $hv: helm completion reaches plugin.complete" 0 '^version' -- \
 		"${henv[@]}" "$helm" __complete milvus-l7 vers
 	t_expect "helm $hv: plugin uninstall" 0 -- "${henv[@]}" "$helm" plugin uninstall milvus-l7
 done
+# Helm 4's post-renderer plugin, from its own tarball
+helm=$cache/helm-4.2.3/helm
+h=$T_TMP/helm-pr
+henv=(env -u KUBECONFIG HELM_DATA_HOME="$h/data" HELM_CONFIG_HOME="$h/config" HELM_CACHE_HOME="$h/cache" \
+	HELM_PLUGINS="$h/data/plugins" no_proxy=127.0.0.1 NO_PROXY=127.0.0.1)
+arn=arn:aws:acm:us-east-2:111122223333:certificate/0e7a1f2c-3b4d-4e5f-8a9b-0c1d2e3f4a5b
+t_expect "helm 4.2.3: the post-renderer plugin installs from its tarball" 0 -- "${henv[@]}" "$helm" plugin install \
+	"http://127.0.0.1:$(cat "$T_TMP/port" 2>/dev/null)/milvus-l7-postrender-$ver.tgz" --verify=false
+t_expect "helm 4.2.3: --post-renderer milvus-l7-postrender renders the ALB Ingress, Service ClusterIP" 0 \
+	"alb.ingress.kubernetes.io/certificate-arn: $arn" -- "${henv[@]}" "$helm" template milvus-demo \
+	tests/fixtures/milvus-chart -f tests/fixtures/milvus-chart/user-values.yaml --post-renderer milvus-l7-postrender \
+	--post-renderer-args --host=milvus.example.test --post-renderer-args "--cert-arn=$arn"
+grep -q '^  type: ClusterIP$' "$T_TMP/out" && ! grep -q 'type: LoadBalancer' "$T_TMP/out" &&
+	t_pass "helm 4.2.3: the post-rendered Service is ClusterIP" || t_fail "helm 4.2.3: the post-rendered Service is ClusterIP"
 kill "$srv" 2>/dev/null
 wait "$srv" 2>/dev/null
 
