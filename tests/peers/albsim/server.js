@@ -35,6 +35,9 @@
 // Test annotations on an Ingress:
 //   albsim.milvus-l7.test/fail-deploy: "true" or a message -> FailedDeployModel
 //   albsim.milvus-l7.test/delay-ms: N                     -> this Ingress's delay
+//   albsim.milvus-l7.test/stale-host: HOST                -> the balancer's rule is for HOST, not
+//                                                            the Ingress's host (a rule that has not
+//                                                            caught up, or was edited by hand): 404
 //
 // Files: DIR/ready (written once the first list is done and the watch runs), DIR/albsim.log
 // (stdout, one line per action), DIR/requests.log (every write it made: verb path).
@@ -194,6 +197,7 @@ async function buildModel(ing) {
     if (r.host) hosts.push(r.host);
     for (const p of (r.http && r.http.paths) || []) if (!backend && p.backend && p.backend.service) backend = p.backend.service;
   }
+  if (ann[T + 'stale-host']) hosts.splice(0, hosts.length, ann[T + 'stale-host']);
   if (!backend && ing.spec && ing.spec.defaultBackend && ing.spec.defaultBackend.service) backend = ing.spec.defaultBackend.service;
   const https443 = ports.some((p) => 'HTTPS' in p);
   if (https443 && arns.length === 0) throw build(`no certificate found for host: ${hosts[0] || ''}`);
