@@ -61,8 +61,17 @@ int ml7_http_new(const struct ml7_http_opts *o, struct ml7_http **out, struct ml
 	bad |= curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
 	bad |= curl_easy_setopt(h->curl, CURLOPT_USERAGENT,
 				o->user_agent ? o->user_agent : "milvus-l7") != CURLE_OK;
-	/* a proxy only when configured: never from the environment by surprise */
-	bad |= curl_easy_setopt(h->curl, CURLOPT_PROXY, o->proxy ? o->proxy : "") != CURLE_OK;
+	/* a proxy only when configured: never from the environment by surprise.  socks5:// as
+	 * Go (kubectl) reads it: the proxy resolves the host name, which curl calls socks5h:// */
+	if (o->proxy && strncmp(o->proxy, "socks5://", 9) == 0) {
+		struct ml7_buf p = ML7_BUF_INIT;
+
+		bad |= ml7_buf_printf(&p, "socks5h://%s", o->proxy + 9) != 0;
+		bad |= !p.data || curl_easy_setopt(h->curl, CURLOPT_PROXY, p.data) != CURLE_OK;
+		ml7_buf_free(&p);
+	} else {
+		bad |= curl_easy_setopt(h->curl, CURLOPT_PROXY, o->proxy ? o->proxy : "") != CURLE_OK;
+	}
 	if (o->connect_timeout_ms > 0)
 		bad |= curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) != CURLE_OK;
 	if (o->ca_pem)

@@ -24,7 +24,7 @@ struct ml7_http_opts {
 	const char *key_pem;
 	size_t key_len;
 	int insecure;                /* skip verification (said loudly by the caller) */
-	const char *proxy;           /* http://, https://, socks5:// or NULL (then no proxy env either) */
+	const char *proxy;           /* http://, https://, socks5:// (names resolved by the proxy, as in Go) or NULL (then no proxy env either) */
 	const char *connect_to;      /* curl CONNECT_TO entry "HOST:PORT:CONNECT-HOST:CONNECT-PORT" */
 	const char *user_agent;
 	long connect_timeout_ms;     /* 0: curl's default */

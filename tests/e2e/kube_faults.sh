@@ -23,11 +23,11 @@ fi
 D=$T_TMP
 node tests/peers/faultproxy/proxy.js --upstream "$KUBE_SERVER" --ca "$KUBE_CA" \
 	--cert "$KUBE_DIR/server.crt" --key "$KUBE_DIR/server.key" --port-file "$D/port" \
-	--log "$D/requests.log" --ttl 300 --connect-port-file "$D/cport" 2>"$D/proxy.err" &
+	--log "$D/requests.log" --ttl 300 --connect-port-file "$D/cport" --socks-port-file "$D/sport" 2>"$D/proxy.err" &
 PROXY=$!
 trap 'kill $PROXY 2>/dev/null; [ -n "${STOP_KUBE:-}" ] && tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-for _ in $(seq 1 200); do [ -s "$D/port" ] && [ -s "$D/cport" ] && break; sleep 0.05; done
-[ -s "$D/port" ] && [ -s "$D/cport" ] || { cat "$D/proxy.err"; t_fail "faultproxy starts"; t_done; exit 1; }
+for _ in $(seq 1 200); do [ -s "$D/port" ] && [ -s "$D/cport" ] && [ -s "$D/sport" ] && break; sleep 0.05; done
+[ -s "$D/port" ] && [ -s "$D/cport" ] && [ -s "$D/sport" ] || { cat "$D/proxy.err"; t_fail "faultproxy starts"; t_done; exit 1; }
 P=https://127.0.0.1:$(cat "$D/port")
 NS=ml7-e2e-faults-$$
 export HOME=$D/home
@@ -161,6 +161,12 @@ sed "s#certificate-authority: \"$KUBE_CA\"#certificate-authority: \"$KUBE_CA\", 
 mark
 t_expect "proxy-url: through an HTTP CONNECT proxy" 0 '"v1.20.2"' -- "$KML7" --kubeconfig "$D/kubeconfig-proxy" raw get /version
 t_check "proxy-url: the proxy saw the CONNECT to the apiserver" grep -q "\"method\":\"CONNECT\",\"path\":\"127.0.0.1:$KUBE_PORT\"" "$D/requests.log"
+# proxy-url socks5://: as in kubectl (Go), the proxy resolves the server's host name
+sed "s#certificate-authority: \"$KUBE_CA\"#certificate-authority: \"$KUBE_CA\", proxy-url: \"socks5://127.0.0.1:$(cat "$D/sport")\"#; s#server: \"$P\"#server: \"https://localhost:$KUBE_PORT\"#" \
+	"$D/kubeconfig" >"$D/kubeconfig-socks"
+t_expect "proxy-url: through a SOCKS5 proxy" 0 '"v1.20.2"' -- "$KML7" --kubeconfig "$D/kubeconfig-socks" raw get /version
+t_check "proxy-url: the SOCKS5 proxy got the host name to resolve, as from kubectl" \
+	grep -q "\"method\":\"SOCKS5\",\"path\":\"localhost:$KUBE_PORT\",\"atyp\":\"domain\"" "$D/requests.log"
 
 "$KML7" raw delete "/api/v1/namespaces/$NS" >/dev/null 2>&1
 t_done

@@ -7,9 +7,13 @@
 //
 //   node proxy.js --upstream https://127.0.0.1:PORT --ca CA --cert CRT --key KEY
 //                 --port-file FILE --log FILE [--ttl 600] [--connect-port-file FILE]
+//                 [--socks-port-file FILE]
 //
 // --connect-port-file also starts a plain HTTP forward proxy (CONNECT only, to
 // loopback targets only), for kubeconfig's proxy-url; it logs each CONNECT.
+// --socks-port-file starts a SOCKS5 proxy (RFC 1928: no authentication, CONNECT,
+// loopback targets only) that logs each request with the address type the client
+// sent (domain, ipv4, ipv6): whether the client or the proxy resolved the name.
 //
 // Faults are rules set with POST /_fault (a JSON list, replacing the old
 // rules) and read back with GET /_fault.  A rule:
@@ -181,4 +185,47 @@ if (args['connect-port-file']) {
     sock.on('error', () => up.destroy());
   });
   fwd.listen(0, '127.0.0.1', () => fs.writeFileSync(args['connect-port-file'], String(fwd.address().port)));
+}
+
+if (args['socks-port-file']) {
+  const socks = net.createServer((sock) => {
+    sock.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let stage = 'greeting';
+    const reply = (code) => Buffer.from([5, code, 0, 1, 0, 0, 0, 0, 0, 0]);
+    const onData = (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (stage === 'greeting') {
+        if (buf.length < 2 || buf.length < 2 + buf[1]) return;
+        const methods = [...buf.subarray(2, 2 + buf[1])];
+        buf = buf.subarray(2 + buf[1]);
+        if (!methods.includes(0)) { sock.end(Buffer.from([5, 0xff])); return; }
+        sock.write(Buffer.from([5, 0]));
+        stage = 'request';
+      }
+      if (stage !== 'request' || buf.length < 5) return;
+      let host, atyp, end;
+      if (buf[3] === 1) { atyp = 'ipv4'; end = 10; if (buf.length < end) return; host = [...buf.subarray(4, 8)].join('.'); }
+      else if (buf[3] === 3) { atyp = 'domain'; end = 7 + buf[4]; if (buf.length < end) return; host = buf.subarray(5, 5 + buf[4]).toString(); }
+      else if (buf[3] === 4) {
+        atyp = 'ipv6'; end = 22; if (buf.length < end) return;
+        host = buf.subarray(4, 20).toString('hex').match(/.{4}/g).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+        if (host === '0:0:0:0:0:0:0:1') host = '::1';
+      } else { sock.end(reply(8)); return; }
+      const port = buf.readUInt16BE(end - 2);
+      const rest = buf.subarray(end);
+      sock.removeListener('data', onData);
+      const ok = buf[1] === 1 && ['127.0.0.1', 'localhost', '::1'].includes(host);
+      log({ method: 'SOCKS5', path: `${host}:${port}`, atyp, status: ok ? 0 : 2 });
+      if (!ok) { sock.end(reply(buf[1] === 1 ? 2 : 7)); return; }
+      const up = net.connect(port, host, () => {
+        sock.write(reply(0));
+        if (rest.length) up.write(rest);
+        up.pipe(sock); sock.pipe(up);
+      });
+      up.on('error', () => sock.end(reply(5)));
+    };
+    sock.on('data', onData);
+  });
+  socks.listen(0, '127.0.0.1', () => fs.writeFileSync(args['socks-port-file'], String(socks.address().port)));
 }
