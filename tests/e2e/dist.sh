@@ -214,6 +214,13 @@ for hv in 3.18.0 4.2.3; do
 	t_expect "helm $hv: helm completion reaches plugin.complete" 0 '^version' -- \
 		"${henv[@]}" "$helm" __complete milvus-l7 vers
 	t_expect "helm $hv: plugin uninstall" 0 -- "${henv[@]}" "$helm" plugin uninstall milvus-l7
+	# offline from a downloaded tarball: extracted into a folder (Helm 3 installs no local .tgz,
+	# Helm 4 only one with a top folder, which Helm 3 in turn refuses over HTTP)
+	rm -rf "$T_TMP/extracted/milvus-l7" && mkdir -p "$T_TMP/extracted/milvus-l7" &&
+		tar -xzf "$dist/milvus-l7-$ver.tgz" -C "$T_TMP/extracted/milvus-l7"
+	t_expect "helm $hv: plugin install from the extracted tarball" 0 -- "${henv[@]}" "$helm" plugin install "$T_TMP/extracted/milvus-l7"
+	t_expect "helm $hv: which runs the prebuilt binary" 0 "^helm-milvus-l7 v$ver " -- "${henv[@]}" "$helm" milvus-l7 version
+	"${henv[@]}" "$helm" plugin uninstall milvus-l7 >/dev/null 2>&1
 done
 # Helm 4's post-renderer plugin, from its own tarball
 helm=$cache/helm-4.2.3/helm
