@@ -74,11 +74,20 @@ int ml7_http_new(const struct ml7_http_opts *o, struct ml7_http **out, struct ml
 	}
 	if (o->connect_timeout_ms > 0)
 		bad |= curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) != CURLE_OK;
-	if (o->ca_pem)
-		bad |= set_blob(h->curl, CURLOPT_CAINFO_BLOB, o->ca_pem, o->ca_len);
-	else if (o->ca_file || ml7_system_ca_file())
-		bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO,
-					o->ca_file ? o->ca_file : ml7_system_ca_file()) != CURLE_OK;
+	/* A CA given is the only one trusted (as in kubectl): libcurl's compiled-in bundle and
+	 * folder are switched off.  Else the system's, found at run time (castore.h). */
+	if (o->ca_pem || o->ca_file) {
+		bad |= curl_easy_setopt(h->curl, CURLOPT_CAPATH, NULL) != CURLE_OK;
+		if (o->ca_pem) {
+			bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO, NULL) != CURLE_OK;
+			bad |= set_blob(h->curl, CURLOPT_CAINFO_BLOB, o->ca_pem, o->ca_len);
+		} else {
+			bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO, o->ca_file) != CURLE_OK;
+		}
+	} else {
+		bad |= curl_easy_setopt(h->curl, CURLOPT_CAINFO, ml7_system_ca_file()) != CURLE_OK;
+		bad |= curl_easy_setopt(h->curl, CURLOPT_CAPATH, ml7_system_ca_dir()) != CURLE_OK;
+	}
 	if (o->cert_pem) {
 		bad |= set_blob(h->curl, CURLOPT_SSLCERT_BLOB, o->cert_pem, o->cert_len);
 		bad |= curl_easy_setopt(h->curl, CURLOPT_SSLCERTTYPE, "PEM") != CURLE_OK;

@@ -320,7 +320,7 @@ static int tcp_connect(struct probe *p, struct addrinfo *list)
 {
 	struct addrinfo *ai;
 	int n = 0, i = 0, refused = 0, resets = 0, timeouts = 0, other = 0, last_errno = 0;
-	char b[INET6_ADDRSTRLEN + 8], first[INET6_ADDRSTRLEN + 8] = "";
+	char b[INET6_ADDRSTRLEN + 8], first[INET6_ADDRSTRLEN + 8] = "", reset_by[INET6_ADDRSTRLEN + 8] = "";
 
 	for (ai = list; ai; ai = ai->ai_next)
 		n++;
@@ -347,9 +347,10 @@ static int tcp_connect(struct probe *p, struct addrinfo *list)
 			timeouts++;
 		else if (p->io_errno == ECONNREFUSED)
 			refused++;
-		else if (p->io_errno == ECONNRESET)
-			resets++; /* accepted, then reset before we looked at it */
-		else {
+		else if (p->io_errno == ECONNRESET) {  /* accepted, then reset */
+			if (!resets++)
+				snprintf(reset_by, sizeof(reset_by), "%s", b);
+		} else {
 			other++;
 			last_errno = p->io_errno;
 		}
@@ -364,7 +365,7 @@ static int tcp_connect(struct probe *p, struct addrinfo *list)
 	if (resets)
 		return diag(p, ML7_DIAG_RESET,
 			    RESET_HINT,
-			    "%s reset the connection right after accepting it", first);
+			    "%s reset the connection right after accepting it", reset_by);
 	if (timeouts)
 		return diag(p, ML7_DIAG_TIMEOUT,
 			    "packets are dropped: check the balancer's security group (inbound 443 "
@@ -453,11 +454,11 @@ static int tls_setup(struct probe *p, struct ml7_err *err)
 			return ml7_err_set(err, ML7_EINVAL, "cannot load the CA file '%s': %s",
 					   o->ca_file, e);
 		}
-	} else if (ml7_system_ca_file()) {
-		if (!SSL_CTX_load_verify_locations(p->ctx, ml7_system_ca_file(), NULL)) {
+	} else if (ml7_system_ca_file() || ml7_system_ca_dir()) {
+		if (!SSL_CTX_load_verify_locations(p->ctx, ml7_system_ca_file(), ml7_system_ca_dir())) {
 			ssl_errors(e, sizeof(e));
-			return ml7_err_set(err, ML7_EIO, "cannot load the system CA bundle '%s': %s",
-					   ml7_system_ca_file(), e);
+			return ml7_err_set(err, ML7_EIO, "cannot load the system CA store '%s': %s",
+					   ml7_system_ca_file() ? ml7_system_ca_file() : ml7_system_ca_dir(), e);
 		}
 	} else if (!SSL_CTX_set_default_verify_paths(p->ctx)) {
 		ssl_errors(e, sizeof(e));

@@ -1,5 +1,6 @@
 /* castore.c - the system's CA bundle (see castore.h). */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ml7/castore.h"
@@ -24,5 +25,17 @@ const char *ml7_system_ca_file(void)
 	for (i = 0; i < sizeof(bundles) / sizeof(bundles[0]); i++)
 		if (access(bundles[i], R_OK) == 0)
 			return bundles[i];
+	return NULL;
+}
+
+const char *ml7_system_ca_dir(void)
+{
+	const char *env = getenv("SSL_CERT_DIR");
+	struct stat st;
+
+	if (env && *env)
+		return env;
+	if (stat("/etc/ssl/certs", &st) == 0 && S_ISDIR(st.st_mode))
+		return "/etc/ssl/certs";
 	return NULL;
 }

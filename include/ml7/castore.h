@@ -11,4 +11,9 @@
  * else NULL (the TLS library's own default then applies).  Borrowed. */
 const char *ml7_system_ca_file(void);
 
+/* The hashed certificate folder (OpenSSL's c_rehash layout) trusted beside the
+ * bundle: $SSL_CERT_DIR when set and not empty (a ':'-separated list is fine),
+ * else /etc/ssl/certs when it is a folder, else NULL.  Borrowed. */
+const char *ml7_system_ca_dir(void);
+
 #endif

@@ -71,6 +71,19 @@ t_expect "--client-certificate --client-key flags" 0 '"milvus"' -- \
 	env KUBECONFIG= "$KML7" -s "$KUBE_SERVER" --certificate-authority "$KUBE_CA" --client-certificate "$KUBE_CLIENT_CERT" --client-key "$KUBE_CLIENT_KEY" raw get /api/v1/namespaces/milvus
 t_expect "no CA: the server's certificate is refused" 1 '' 'certificate' -- \
 	env KUBECONFIG= "$KML7" -s "$KUBE_SERVER" --token "$KUBE_TOKEN" raw get /version
+# The system store next to a given CA: in a private mount namespace /etc/ssl/certs holds the
+# apiserver's CA (hashed, as c_rehash lays it out) and nothing else.  A kubeconfig CA is then
+# the only one trusted, as in kubectl (libcurl's compiled-in folder must not add to it); without
+# one, the system folder is trusted.
+sys_ca() {  # CMD...: run CMD with /etc/ssl/certs = {the apiserver's CA}
+	unshare -m sh -c 'mount -t tmpfs ml7 /etc/ssl/certs && cp "$1" /etc/ssl/certs/kube.pem &&
+		ln -s kube.pem "/etc/ssl/certs/$(openssl x509 -hash -noout -in "$1").0" && shift &&
+		exec env -u SSL_CERT_FILE -u SSL_CERT_DIR "$@"' sh "$KUBE_CA" "$@"
+}
+t_expect "a CA given is the only one trusted: the system's does not add to it" 1 '' 'certificate' -- \
+	sys_ca env KUBECONFIG= "$KML7" -s "$KUBE_SERVER" --certificate-authority "$KUBE_CLIENT_CA" --token "$KUBE_TOKEN" raw get /version
+t_expect "no CA given: the system's hashed folder is trusted" 0 '"v1.20.2"' -- \
+	sys_ca env KUBECONFIG= "$KML7" -s "$KUBE_SERVER" --token "$KUBE_TOKEN" raw get /version
 t_expect "--insecure-skip-tls-verify" 0 '"v1.20.2"' -- \
 	env KUBECONFIG= "$KML7" -s "$KUBE_SERVER" --insecure-skip-tls-verify --token "$KUBE_TOKEN" raw get /version
 t_expect "--insecure-skip-tls-verify drops the kubeconfig CA (no conflict)" 0 '"v1.20.2"' -- \

@@ -112,7 +112,7 @@ diag "untrusted CA (system store)" tls-unknown-ca --address "127.0.0.1:$P" --ser
 t_expect "the system store from \$SSL_CERT_FILE" 0 "^verified" -- env SSL_CERT_FILE="$PKI/ca.crt" \
 	"${V[@]}" --address "127.0.0.1:$P" --server-name "$HOST" --user root
 t_expect "a \$SSL_CERT_FILE that cannot be read is said plainly" 1 "" \
-	"cannot load the system CA bundle '/nonexistent/ca.pem'" -- env SSL_CERT_FILE=/nonexistent/ca.pem \
+	"cannot load the system CA store '/nonexistent/ca.pem'" -- env SSL_CERT_FILE=/nonexistent/ca.pem \
 	"${V[@]}" --address "127.0.0.1:$P" --server-name "$HOST" --user root
 diag "untrusted CA (another CA)" tls-unknown-ca --address "127.0.0.1:$P" --server-name "$HOST" \
 	--ca-file "$PKI/other-ca.crt" --user root
