@@ -62,7 +62,7 @@ static void helm_conf(const struct flow *f, struct ml7_helm_conf *hc)
 	hc->bin = f->o->helm_bin;
 	hc->namespace_ = f->ns;
 	hc->kube = f->o->kube;
-	hc->timeout_ms = flow_left_ms(f);
+	hc->timeout_ms = flow_left_ms(f) > 0 ? flow_left_ms(f) : 1;  /* 0 would be helm's default */
 }
 
 /* ---- preflight ------------------------------------------------------------- */

@@ -30,17 +30,13 @@ int ml7_helm_conf_check(const struct ml7_helm_conf *h, struct ml7_err *err)
 
 	if (!f)
 		return 0;
-	if (f->cluster)
-		ml7_buf_printf(&b, "%s--cluster", b.len ? ", " : "");
-	if (f->user)
-		ml7_buf_printf(&b, "%s--user", b.len ? ", " : "");
-	if (f->as_uid)
-		ml7_buf_printf(&b, "%s--as-uid", b.len ? ", " : "");
-	if (f->client_certificate)
-		ml7_buf_printf(&b, "%s--client-certificate", b.len ? ", " : "");
-	if (f->client_key)
-		ml7_buf_printf(&b, "%s--client-key", b.len ? ", " : "");
-	if (b.len)
+	if ((f->cluster && ml7_buf_printf(&b, "%s--cluster", b.len ? ", " : "")) ||
+	    (f->user && ml7_buf_printf(&b, "%s--user", b.len ? ", " : "")) ||
+	    (f->as_uid && ml7_buf_printf(&b, "%s--as-uid", b.len ? ", " : "")) ||
+	    (f->client_certificate && ml7_buf_printf(&b, "%s--client-certificate", b.len ? ", " : "")) ||
+	    (f->client_key && ml7_buf_printf(&b, "%s--client-key", b.len ? ", " : "")))
+		rc = ml7_err_set(err, ML7_ENOMEM, "out of memory");
+	else if (b.len)
 		rc = ml7_err_set(err, ML7_EINVAL, "helm has no flag for %s, so it would reach the cluster "
 				 "differently: put them in a kubeconfig context and use --context", b.data);
 	ml7_buf_free(&b);
@@ -108,7 +104,11 @@ int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const c
 {
 	struct ml7_strlist argv = ML7_STRLIST_INIT;
 	struct ml7_buf token = ML7_BUF_INIT;
-	const char *env[2] = {NULL, NULL};
+	/* with the connection flags given, helm's own environment must not add to them (a
+	 * HELM_KUBECONTEXT left in the user's shell); helm reads an empty value as unset */
+	const char *env[] = {NULL, "HELM_KUBECONTEXT=", "HELM_KUBEAPISERVER=", "HELM_KUBECAFILE=",
+			     "HELM_KUBEASUSER=", "HELM_KUBEASGROUPS=", "HELM_KUBEINSECURE_SKIP_TLS_VERIFY=",
+			     "HELM_KUBETLS_SERVER_NAME=", "HELM_NAMESPACE=", NULL};
 	struct ml7_run_opts ro = {0};
 	struct ml7_run_result res = {0};
 	char msg[512];
@@ -116,13 +116,13 @@ int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const c
 
 	token.secret = 1;
 	if (build_argv(h, args, &argv) ||
-	    (h && h->kube && h->kube->token && ml7_buf_printf(&token, "HELM_KUBETOKEN=%s", h->kube->token))) {
+	    (h && h->kube && ml7_buf_printf(&token, "HELM_KUBETOKEN=%s", h->kube->token ? h->kube->token : ""))) {
 		rc = ml7_err_set(err, ML7_ENOMEM, "out of memory");
 		goto out;
 	}
 	env[0] = token.data;
 	ro.argv = (const char *const *)argv.items;
-	ro.env_add = env;
+	ro.env_add = h && h->kube ? env : NULL;
 	ro.stdin_data = stdin_data;
 	ro.stdin_len = stdin_data ? strlen(stdin_data) : 0;
 	ro.timeout_ms = h && h->timeout_ms > 0 ? h->timeout_ms : DEFAULT_TIMEOUT_MS;

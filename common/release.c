@@ -68,6 +68,7 @@ struct scan {
 	const char *only;               /* the Service asked for, or NULL */
 	char operator_name[300];        /* <release>-milvus */
 	cJSON *found;                   /* array of the candidate Services (copies) */
+	struct ml7_buf passed;          /* the release's Milvus Services that are not --service */
 	struct ml7_buf others;          /* other Services of the release, for the message */
 };
 
@@ -91,7 +92,13 @@ static int scan_item(void *ud, const cJSON *item, struct ml7_err *err)
 
 	if (!name)
 		return 0;
-	if (milvus && (!s->only || strcmp(name, s->only) == 0)) {
+	if (milvus && s->only && strcmp(name, s->only) != 0) {
+		if (ml7_buf_printf(&s->passed, "%s%s (%s)", s->passed.len ? ", " : "", name,
+				   comp ? comp : "operator"))
+			return ml7_err_set(err, ML7_ENOMEM, "out of memory");
+		return 0;
+	}
+	if (milvus) {
 		cJSON *copy = cJSON_Duplicate(item, 1);
 
 		if (!copy || !cJSON_AddItemToArray(s->found, copy)) {
@@ -166,6 +173,11 @@ int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, co
 		ml7_err_prefix(err, "cannot list the Services of release '%s' in namespace '%s'", release, ns);
 		goto out;
 	}
+	if (cJSON_GetArraySize(s.found) == 0 && service && s.passed.len) {
+		rc = ml7_err_set(err, ML7_ENOTFOUND, "--service %s is not a Milvus Service of release '%s' in "
+				 "namespace '%s'; its Milvus Services: %s", service, release, ns, s.passed.data);
+		goto out;
+	}
 	if (cJSON_GetArraySize(s.found) == 0) {
 		/* what is there, for the message */
 		lo.label_selector = "app.kubernetes.io/name=milvus";
@@ -219,6 +231,7 @@ int ml7_release_find(struct ml7_kube *k, const char *ns, const char *release, co
 out:
 	cJSON_Delete(s.found);
 	ml7_buf_free(&s.others);
+	ml7_buf_free(&s.passed);
 	ml7_strlist_free(&nm);
 	ml7_buf_free(&path);
 	ml7_buf_free(&sel);

@@ -34,7 +34,8 @@ struct ml7_helm_conf {
 	 * --kube-context, --kube-apiserver, --kube-ca-file, --kube-as-user,
 	 * --kube-as-group, --kube-insecure-skip-tls-verify, --kube-tls-server-name;
 	 * the token through HELM_KUBETOKEN in helm's environment, never on its
-	 * command line.  NULL: none. */
+	 * command line; the other HELM_KUBE* variables and HELM_NAMESPACE are
+	 * emptied, so only these flags count.  NULL: none (helm's environment as is). */
 	const struct ml7_kube_flags *kube;
 	long timeout_ms;            /* per helm call; 0: 5 minutes */
 };

@@ -72,6 +72,8 @@ t_expect "server, CA and token given as flags reach helm too" 0 "service +planne
 t_check "helm got --kube-apiserver and --kube-ca-file" grep -Eq -- "--kube-apiserver https://127.0.0.1:[0-9]+ --kube-ca-file " "$T_TMP/out"
 if grep -q -- "${kube_flags[5]}" "$T_TMP/out" "$T_TMP/err"; then t_fail "the token is not on helm's command line"
 else t_pass "the token is not on helm's command line"; fi
+t_expect "HELM_KUBECONTEXT/HELM_NAMESPACE left in the shell do not steer helm elsewhere" 0 "service +planned +.*helm upgrade" -- \
+	env HELM_KUBECONTEXT=elsewhere HELM_NAMESPACE=elsewhere "$KML7" setup "$R" "${common[@]}" "${files[@]}" --dry-run
 sleep 1
 after=$(writes)
 if [ "$after" = "$before" ]; then t_pass "dry runs and failed preflights wrote nothing (audit log)"
@@ -143,7 +145,7 @@ t_check "resume after the fix: the earlier steps are skipped" grep -Eq '^ingress
 # a wrong host rule on the balancer (one that has not caught up with the Ingress): setup's verify
 # gets 404 for its host, retries while rules propagate, then stops with the diagnosis
 t_expect "a wrong host rule on the balancer: stopped at verify, 404 diagnosed (exit 5)" 5 "" \
-	"stopped at step verify" -- "$KML7" setup "$R" "${common[@]}" --cert-arn "$arn" --timeout 10s \
+	"stopped at step verify" -- "$KML7" setup "$R" "${common[@]}" --cert-arn "$arn" --timeout 20s \
 	--annotation albsim.milvus-l7.test/stale-host="old.$H"
 t_check "the diagnosis: 404 for the host, the host rule named" grep -Eq "404 for :authority '$H'" "$T_TMP/err"
 t_expect "resume once the rule is right: verify done" 0 "verify +done" -- "$KML7" setup "$R" "${common[@]}" --cert-arn "$arn"
@@ -198,6 +200,9 @@ t_expect "two Milvus Services: --service picks one" 0 "Service plain-standalone"
 t_expect "--service of a Service that is not there" 3 "" \
 	"preflight: service: Service $NS/nope: services \"nope\" not found; check --service and -n" -- \
 	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run --service nope
+t_expect "--service of a Service that is not the release's" 3 "" \
+	"preflight: --service $R is not a Milvus Service of release 'plain' in namespace '$NS'; its Milvus Services: plain-milvus \\(proxy\\), plain-standalone \\(standalone\\)" -- \
+	"$KML7" setup plain "${common[@]}" --cert-arn "$arn" --dry-run --service "$R"
 K delete svc plain-standalone >/dev/null
 
 # ---- an Operator-managed release -----------------------------------------------------------------
