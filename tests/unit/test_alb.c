@@ -89,6 +89,10 @@ static void test_rfc3339(void **state)
 	assert_int_equal(ml7_parse_rfc3339("1970-1-01T00:00:00Z"), -1);
 	assert_int_equal(ml7_parse_rfc3339("1970-13-01T00:00:00Z"), -1);
 	assert_int_equal(ml7_parse_rfc3339("1970-01-01T24:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("2026-01-02T-1:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("2026-01-02T 1:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("+026-01-02T01:00:00Z"), -1);
+	assert_int_equal(ml7_parse_rfc3339("1970-01-01T00:00:00+-1:00"), -1);
 }
 
 static void test_dry_run(void **state)
