@@ -21,5 +21,5 @@ fi
 say "adding deb-src entries ($SRC_TO from $SRC_FROM)"
 sed 's/^Types: deb$/Types: deb-src/' "$SRC_FROM" >"$SRC_TO"
 # other lists of the machine (e.g. for another architecture) may only warn
-DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq update </dev/null || true
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq update </dev/null >&2 || true
 has_src

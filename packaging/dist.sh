@@ -27,6 +27,8 @@ say() { printf 'dist: %s\n' "$*" >&2; }
 packaging/setup.sh
 mkdir -p "$DISTDIR"
 DISTDIR=$(cd "$DISTDIR" && pwd)
+# what an earlier run left (other versions, other layouts) must not ship with this one
+rm -f "$DISTDIR"/kubectl-milvus-l7_v*.tar.gz* "$DISTDIR"/milvus-l7-*.tgz*
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 tarball() {   # out.tar.gz dir: the files of dir at the root, reproducible
 	# no "./" entry: Helm 3's extractor fails on a directory entry for the root itself

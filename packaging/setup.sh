@@ -24,7 +24,7 @@ missing_pkgs() {   # one dpkg-query for all: name:arch of each installed package
 	done
 }
 
-"$(dirname "$0")/deb-src.sh"
+"$(dirname "$0")/deb-src.sh" >&2
 mapfile -t missing < <(missing_pkgs)
 if has_arm64 && ((${#missing[@]} == 0)); then
 	exit 0

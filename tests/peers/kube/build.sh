@@ -30,7 +30,7 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-"$HERE/../../../packaging/deb-src.sh"
+"$HERE/../../../packaging/deb-src.sh" >&2
 if ((${#missing[@]})); then
   if ((EUID != 0)); then
     say "not root; please run:"
