@@ -68,15 +68,13 @@ static void helm_conf(const struct flow *f, struct ml7_helm_conf *hc)
 /* ---- preflight ------------------------------------------------------------- */
 
 /* A Helm release still to flip: helm must be there and reach the cluster as we do, found
- * now rather than after the certificate is imported.  helm_text: its version, or "". */
-static int check_helm(struct flow *f, char *helm_text, size_t n, struct ml7_err *err)
+ * now rather than after the certificate is imported (its version is read by the flip). */
+static int check_helm(struct flow *f, struct ml7_err *err)
 {
 	struct ml7_helm_conf hc;
-	struct ml7_helm_version hv;
 	cJSON *svc = NULL;
 	int rc;
 
-	*helm_text = 0;
 	if (f->rel->kind != ML7_RELEASE_HELM ||
 	    (f->rel->service_type && !strcmp(f->rel->service_type, "ClusterIP")))
 		return 0;
@@ -84,17 +82,12 @@ static int check_helm(struct flow *f, char *helm_text, size_t n, struct ml7_err 
 	if (!rc && helm_managed(svc)) {
 		helm_conf(f, &hc);
 		rc = ml7_helm_conf_check(&hc, err);
-		if (!rc)
-			rc = ml7_helm_version(&hc, &hv, err);
-		if (!rc)
-			snprintf(helm_text, n, ", helm %s", hv.text);
-		else
+		if (rc)
 			ml7_err_prefix(err, "helm (the release %s is flipped with it)", f->o->release);
 	}
 	cJSON_Delete(svc);
 	return rc;
 }
-
 
 /* Builds the Ingress with the given ARN (or the first of the options). */
 static int build_ingress(struct flow *f, const char *arn, struct ml7_err *err)
@@ -151,7 +144,6 @@ static int doctor(struct flow *f, struct ml7_err *err)
 int flow_step_preflight(struct flow *f, struct ml7_err *err)
 {
 	const struct ml7_flow_opts *o = f->o;
-	char helm[48];
 	int rc;
 
 	rc = doctor(f, err);
@@ -164,15 +156,15 @@ int flow_step_preflight(struct flow *f, struct ml7_err *err)
 	rc = build_ingress(f, o->ingress.cert_arns.n ? NULL : STANDIN_ARN, err);
 	if (rc)
 		return rc;
-	rc = check_helm(f, helm, sizeof(helm), err);
+	rc = check_helm(f, err);
 	if (rc)
 		return rc;
 	rc = flow_state_load(f, err);
 	if (rc)
 		return rc;
-	flow_done(f, ML7_FLOW_DONE, "release %s/%s: Service %s, port %d, type %s (%s%s)", f->ns, o->release,
+	flow_done(f, ML7_FLOW_DONE, "release %s/%s: Service %s, port %d, type %s (%s)", f->ns, o->release,
 		  f->rel->service, f->rel->port, f->rel->service_type ? f->rel->service_type : "?",
-		  f->rel->kind == ML7_RELEASE_OPERATOR ? "Milvus Operator" : "Helm chart labels", helm);
+		  f->rel->kind == ML7_RELEASE_OPERATOR ? "Milvus Operator" : "Helm chart labels");
 	return 0;
 }
 

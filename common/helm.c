@@ -22,12 +22,20 @@ static const char *bin_of(const struct ml7_helm_conf *h)
 	return h && h->bin && *h->bin ? h->bin : "helm";
 }
 
+static int helm_missing(const struct ml7_helm_conf *h, struct ml7_err *err)
+{
+	return ml7_err_set(err, ML7_ENOTFOUND, "cannot run helm '%s': not found (install Helm 3.14+ "
+			   "or set HELM_BIN)", bin_of(h));
+}
+
 int ml7_helm_conf_check(const struct ml7_helm_conf *h, struct ml7_err *err)
 {
 	const struct ml7_kube_flags *f = h ? h->kube : NULL;
 	struct ml7_buf b = ML7_BUF_INIT;
 	int rc = 0;
 
+	if (!ml7_run_found(bin_of(h)))
+		return helm_missing(h, err);
 	if (!f)
 		return 0;
 	if ((f->cluster && ml7_buf_printf(&b, "%s--cluster", b.len ? ", " : "")) ||
@@ -131,8 +139,7 @@ int ml7_helm_run(const struct ml7_helm_conf *h, const char *const *args, const c
 	if (rc == ML7_ENOTFOUND) {
 		err->msg[0] = 0;
 		err->code = 0;
-		rc = ml7_err_set(err, ML7_ENOTFOUND, "cannot run helm '%s': not found (install Helm 3.14+ "
-				 "or set HELM_BIN)", bin_of(h));
+		rc = helm_missing(h, err);
 	} else if (rc == 0 && res.status != 0) {
 		last_error(&res.err, msg, sizeof(msg));
 		rc = ml7_err_set(err, strstr(msg, "not found") ? ML7_ENOTFOUND : ML7_EEXEC, "%s",

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,4 +195,34 @@ void ml7_run_result_free(struct ml7_run_result *res)
 {
 	ml7_buf_free(&res->out);
 	ml7_buf_free(&res->err);
+}
+
+static int executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int ml7_run_found(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char full[4096];
+
+	if (!prog || !*prog)
+		return 0;
+	if (strchr(prog, '/'))
+		return executable(prog);
+	for (p = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; ; p = end + 1) {
+		size_t n;
+
+		end = strchr(p, ':');
+		n = end ? (size_t)(end - p) : strlen(p);
+		/* an empty entry is the current folder, as for execvp */
+		if (snprintf(full, sizeof(full), "%.*s%s%s", (int)n, n ? p : ".", "/", prog) <
+		    (int)sizeof(full) && executable(full))
+			return 1;
+		if (!end)
+			return 0;
+	}
 }

@@ -40,9 +40,11 @@ struct ml7_helm_conf {
 	long timeout_ms;            /* per helm call; 0: 5 minutes */
 };
 
-/* 0 when helm can be given every connection flag of h->kube; ML7_EINVAL
- * naming those it has no flag for (--cluster, --user, --as-uid,
- * --client-certificate, --client-key: put them in a kubeconfig context). */
+/* 0 when helm is there (h->bin, else "helm" on PATH; nothing is run) and can
+ * be given every connection flag of h->kube.  ML7_ENOTFOUND when it is not
+ * there; ML7_EINVAL naming the flags it has none for (--cluster, --user,
+ * --as-uid, --client-certificate, --client-key: put them in a kubeconfig
+ * context). */
 int ml7_helm_conf_check(const struct ml7_helm_conf *h, struct ml7_err *err);
 
 struct ml7_helm_version {

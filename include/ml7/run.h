@@ -35,4 +35,8 @@ struct ml7_run_result {
 int ml7_run(const struct ml7_run_opts *opts, struct ml7_run_result *result, struct ml7_err *err);
 void ml7_run_result_free(struct ml7_run_result *result);
 
+/* 1 when ml7_run could start prog: a path (with a '/') to an executable file,
+ * or a name found as one on $PATH; else 0.  Runs nothing. */
+int ml7_run_found(const char *prog);
+
 #endif

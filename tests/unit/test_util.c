@@ -14,6 +14,7 @@
 #include "ml7/err.h"
 #include "ml7/log.h"
 #include "ml7/mem.h"
+#include "ml7/run.h"
 #include "ml7/strlist.h"
 
 static void test_buf_basic(void **state)
@@ -187,6 +188,29 @@ static void test_err(void **state)
 		assert_string_not_equal(ml7_code_name(c), "unknown");
 }
 
+static void test_run_found(void **state)
+{
+	const char *saved = getenv("PATH");
+	char *copy = saved ? strdup(saved) : NULL;
+
+	(void)state;
+	assert_int_equal(ml7_run_found("sh"), 1);
+	assert_int_equal(ml7_run_found("/bin/sh"), 1);
+	assert_int_equal(ml7_run_found("/nonexistent/helm"), 0);
+	assert_int_equal(ml7_run_found("no-such-program-ml7"), 0);
+	assert_int_equal(ml7_run_found("/etc/passwd"), 0);     /* not executable */
+	assert_int_equal(ml7_run_found("/tmp"), 0);            /* a folder */
+	assert_int_equal(ml7_run_found(""), 0);
+	assert_int_equal(ml7_run_found(NULL), 0);
+	setenv("PATH", "/nonexistent:/bin", 1);                /* the second entry has it */
+	assert_int_equal(ml7_run_found("sh"), 1);
+	setenv("PATH", "/nonexistent", 1);
+	assert_int_equal(ml7_run_found("sh"), 0);
+	if (copy)
+		setenv("PATH", copy, 1);
+	free(copy);
+}
+
 static void test_cancel(void **state)
 {
 	(void)state;
@@ -294,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_strlist_alloc_failures),
 		cmocka_unit_test(test_err),
+		cmocka_unit_test(test_run_found),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_log_levels_and_redaction),
