@@ -14,15 +14,8 @@ runs=${1:-10}
 bin=$(realpath "${BIN:-bin/kubectl-milvus_l7}")
 [ -x "$bin" ] || make -s all
 out=$(mktemp -d)
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$out/kube
-	tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$out/up.log" 2>&1 || { cat "$out/up.log"; exit 1; }
-	trap 'tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$out"' EXIT
-else
-	trap 'rm -rf "$out"' EXIT
-fi
-. "$ML7_KUBE_DIR/env"
-export KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$out/kubecache
+. bench/lib.sh
+bench_kube_peer "$out"
 ns=bench-wait-$$
 
 python3 - "$KUBE_SERVER" "$KUBE_CA" "$KUBE_TOKEN" "$bin" "$ns" "$runs" <<'PY'

@@ -13,15 +13,8 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "${BIN:-bin/kubectl-milvus_l7}")
 [ -x "$bin" ] || make -s all
 out=$(mktemp -d)
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$out/kube
-	tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$out/up.log" 2>&1 || { cat "$out/up.log"; exit 1; }
-	trap 'tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$out"' EXIT
-else
-	trap 'rm -rf "$out"' EXIT
-fi
-. "$ML7_KUBE_DIR/env"
-export KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$out/kubecache
+. bench/lib.sh
+bench_kube_peer "$out"
 
 # --- 1. 100,000 events ------------------------------------------------------------------------
 node - "$KUBE_DIR/server.crt" "$KUBE_DIR/server.key" "$out/port" <<'JS' &

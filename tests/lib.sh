@@ -14,7 +14,32 @@ T_OUT=""
 T_ERR=""
 T_RC=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ml7-test.XXXXXX")
-trap 'rm -rf "$T_TMP"' EXIT
+T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+T_OWN_KUBE=
+
+# t_cleanup: undoes what lib.sh set up (a kube peer of the test's own, T_TMP).  A test that
+# sets its own EXIT trap calls it last.
+t_cleanup() {
+	[ -n "$T_OWN_KUBE" ] && "$T_TOP/tests/peers/kube/down.sh" "$ML7_KUBE_DIR" >/dev/null 2>&1
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+
+# t_kube_peer: the kube-apiserver peer tests/run.sh started ($ML7_KUBE_DIR), else one of the
+# test's own (stopped by t_cleanup); sources its env (KUBE_SERVER, KUBE_TOKEN, ...).
+t_kube_peer() {
+	if [ -z "${ML7_KUBE_DIR:-}" ]; then
+		export ML7_KUBE_DIR=$T_TMP/kube
+		T_OWN_KUBE=1
+		if ! "$T_TOP/tests/peers/kube/up.sh" "$ML7_KUBE_DIR" >"$T_TMP/kube-up.log" 2>&1; then
+			t_fail "the kube-apiserver peer starts" "$(tail -n 20 "$T_TMP/kube-up.log")"
+			t_done
+			exit 1
+		fi
+	fi
+	# shellcheck disable=SC1091
+	. "$ML7_KUBE_DIR/env"
+}
 
 t_pass() { T_PASS=$((T_PASS + 1)); echo "ok - $1"; }
 t_fail() {

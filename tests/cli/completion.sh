@@ -116,13 +116,13 @@ else
 fi
 
 # ---- namespaces and release names from the real apiserver ------------------------------------
-if [ -n "${ML7_KUBE_DIR:-}" ] && [ -f "$ML7_KUBE_DIR/kubeconfig" ] && [ -x /usr/bin/kubectl ]; then
-	kc=$ML7_KUBE_DIR/kubeconfig
-	ns=ml7-compl-$RANDOM
-	relcmd=$("$KML7" help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}' | while read -r c; do
-		"$KML7" "$c" --help 2>/dev/null | grep -q "^  kubectl milvus-l7 $c \[*RELEASE" &&
-			"$KML7" "$c" --help | grep -q -- '--kubeconfig' && { echo "$c"; break; }; done)
-	if /usr/bin/kubectl --kubeconfig "$kc" apply -f - >"$T_TMP/apply.log" 2>&1 <<YAML
+t_kube_peer
+kc=$ML7_KUBE_DIR/kubeconfig
+ns=ml7-compl-$RANDOM
+relcmd=$("$KML7" help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}' | while read -r c; do
+	"$KML7" "$c" --help 2>/dev/null | grep -q "^  kubectl milvus-l7 $c \[*RELEASE" &&
+		"$KML7" "$c" --help | grep -q -- '--kubeconfig' && { echo "$c"; break; }; done)
+if /usr/bin/kubectl --kubeconfig "$kc" apply -f - >"$T_TMP/apply.log" 2>&1 <<YAML
 apiVersion: v1
 kind: Namespace
 metadata: {name: $ns}
@@ -135,18 +135,17 @@ metadata:
   labels: {app.kubernetes.io/name: milvus, app.kubernetes.io/instance: demo}
 spec: {ports: [{name: milvus, port: 19530}]}
 YAML
-	then
-		t_expect "-n completes namespaces from the cluster" 0 "^$ns\$" -- "$KML7" __complete "${relcmd:-status}" --kubeconfig "$kc" -n ml7-compl
-		t_expect "--namespace completes too" 0 '^kube-system$' -- "$KML7" __complete "${relcmd:-status}" --kubeconfig="$kc" --namespace kube-
-		t_expect "RELEASE completes the Milvus releases of the namespace ($relcmd)" 0 '^demo$' -- \
-			"$KML7" __complete "$relcmd" --kubeconfig "$kc" -n "$ns" ''
-		t_run "$KML7" __complete "$relcmd" --kubeconfig "$T_TMP/none" -n "$ns" ''
-		[ "$T_RC" = 0 ] && [ "$T_OUT" = ":4" ] && [ -z "$T_ERR" ] &&
-			t_pass "no cluster: no candidates and nothing on stderr" || t_fail "no cluster: quiet" "$T_OUT"
-		/usr/bin/kubectl --kubeconfig "$kc" delete namespace "$ns" --wait=false >/dev/null 2>&1
-	else
-		t_fail "create a namespace and a Milvus Service on the apiserver peer" "$(cat "$T_TMP/apply.log")"
-	fi
+then
+	t_expect "-n completes namespaces from the cluster" 0 "^$ns\$" -- "$KML7" __complete "${relcmd:-status}" --kubeconfig "$kc" -n ml7-compl
+	t_expect "--namespace completes too" 0 '^kube-system$' -- "$KML7" __complete "${relcmd:-status}" --kubeconfig="$kc" --namespace kube-
+	t_expect "RELEASE completes the Milvus releases of the namespace ($relcmd)" 0 '^demo$' -- \
+		"$KML7" __complete "$relcmd" --kubeconfig "$kc" -n "$ns" ''
+	t_run "$KML7" __complete "$relcmd" --kubeconfig "$T_TMP/none" -n "$ns" ''
+	[ "$T_RC" = 0 ] && [ "$T_OUT" = ":4" ] && [ -z "$T_ERR" ] &&
+		t_pass "no cluster: no candidates and nothing on stderr" || t_fail "no cluster: quiet" "$T_OUT"
+	/usr/bin/kubectl --kubeconfig "$kc" delete namespace "$ns" --wait=false >/dev/null 2>&1
+else
+	t_fail "create a namespace and a Milvus Service on the apiserver peer" "$(cat "$T_TMP/apply.log")"
 fi
 
 # ---- man pages -----------------------------------------------------------------------------

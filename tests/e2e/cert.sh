@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 D=$T_TMP/acm
 "$top/tests/peers/acm/up.sh" "$D" 2>"$T_TMP/acm-up.log" || { cat "$T_TMP/acm-up.log"; t_fail "acm stand-in starts"; t_done; exit 1; }
-trap '"$top/tests/peers/acm/down.sh" "$D"; rm -rf "$T_TMP"' EXIT
+trap '"$top/tests/peers/acm/down.sh" "$D"; t_cleanup' EXIT
 . "$D/env"
 
 # a clean AWS environment: nothing of the caller's leaks in

@@ -19,7 +19,7 @@ demo() {
 }
 # files written outside the build folder
 outside() { find "$T_TMP/home" "$T_TMP/tmp" -mindepth 1; }
-trap '"$top/tests/sandbox/down.sh" "$DEMO"; rm -rf "$T_TMP"' EXIT
+trap '"$top/tests/sandbox/down.sh" "$DEMO"; t_cleanup' EXIT
 
 t_expect "make demo: the whole procedure, exit 0" 0 "demo done" -- demo
 t_check "make demo: setup ran through kubectl's plugin discovery" grep -q '^\$ kubectl milvus-l7 setup' "$T_TMP/out"

@@ -70,28 +70,26 @@ t_expect "arm64 under qemu-user: helm binary runs" 0 "^helm-milvus-l7 v$ver " --
 	"${qemu[@]}" "$dist/build/arm64/bin/helm-milvus-l7" version
 
 # TLS and HTTP/2 through the static libcurl and OpenSSL, on the real kube-apiserver
-if [ -n "${ML7_KUBE_DIR:-}" ] && [ -f "$ML7_KUBE_DIR/kubeconfig" ]; then
-	t_expect "amd64: status against the real apiserver (static libcurl, TLS)" 0 -- \
-		"$rel" status -A --kubeconfig "$ML7_KUBE_DIR/kubeconfig" --request-timeout 20s
-	t_expect "arm64 under qemu-user: status against the real apiserver" 0 -- \
-		"${qemu[@]}" "$dist/build/arm64/bin/kubectl-milvus_l7" status -A \
-		--kubeconfig "$ML7_KUBE_DIR/kubeconfig" --request-timeout 60s
-	# another distribution's CA layout: in a private mount namespace /etc/ssl holds only
-	# Alpine's cert.pem (Debian's bundle path, compiled into the static libcurl, is gone);
-	# the kubeconfig names no CA, so the system bundle must be found at run time
-	( source "$ML7_KUBE_DIR/env"
-	  printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "%s"}}]\n' "$KUBE_SERVER"
-	  printf 'users: [{name: u, user: {token: "%s"}}]\n' "$KUBE_TOKEN"
-	  printf 'contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n' ) >"$T_TMP/noca.kubeconfig"
-	other_distro() {  # other_distro CA-FILE-OR-EMPTY CMD...: run CMD with /etc/ssl = {cert.pem}
-		unshare -m sh -c 'mount -t tmpfs ml7 /etc/ssl && { [ -z "$1" ] || cp "$1" /etc/ssl/cert.pem; } &&
-			shift && exec env -u SSL_CERT_FILE -u SSL_CERT_DIR "$@"' sh "$@"
-	}
-	t_expect "amd64: the CA bundle of another distribution's layout is found (/etc/ssl/cert.pem)" 0 -- \
-		other_distro "$ML7_KUBE_DIR/ca.crt" "$rel" status -A --kubeconfig "$T_TMP/noca.kubeconfig" --request-timeout 20s
-	t_expect "amd64: and without it the server is not trusted" 1 "" "certificate" -- \
-		other_distro "" "$rel" status -A --kubeconfig "$T_TMP/noca.kubeconfig" --request-timeout 20s
-fi
+t_kube_peer
+t_expect "amd64: status against the real apiserver (static libcurl, TLS)" 0 -- \
+	"$rel" status -A --kubeconfig "$ML7_KUBE_DIR/kubeconfig" --request-timeout 20s
+t_expect "arm64 under qemu-user: status against the real apiserver" 0 -- \
+	"${qemu[@]}" "$dist/build/arm64/bin/kubectl-milvus_l7" status -A \
+	--kubeconfig "$ML7_KUBE_DIR/kubeconfig" --request-timeout 60s
+# another distribution's CA layout: in a private mount namespace /etc/ssl holds only
+# Alpine's cert.pem (Debian's bundle path, compiled into the static libcurl, is gone);
+# the kubeconfig names no CA, so the system bundle must be found at run time
+{ printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "%s"}}]\n' "$KUBE_SERVER"
+  printf 'users: [{name: u, user: {token: "%s"}}]\n' "$KUBE_TOKEN"
+  printf 'contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n'; } >"$T_TMP/noca.kubeconfig"
+other_distro() {  # other_distro CA-FILE-OR-EMPTY CMD...: run CMD with /etc/ssl = {cert.pem}
+	unshare -m sh -c 'mount -t tmpfs ml7 /etc/ssl && { [ -z "$1" ] || cp "$1" /etc/ssl/cert.pem; } &&
+		shift && exec env -u SSL_CERT_FILE -u SSL_CERT_DIR "$@"' sh "$@"
+}
+t_expect "amd64: the CA bundle of another distribution's layout is found (/etc/ssl/cert.pem)" 0 -- \
+	other_distro "$ML7_KUBE_DIR/ca.crt" "$rel" status -A --kubeconfig "$T_TMP/noca.kubeconfig" --request-timeout 20s
+t_expect "amd64: and without it the server is not trusted" 1 "" "certificate" -- \
+	other_distro "" "$rel" status -A --kubeconfig "$T_TMP/noca.kubeconfig" --request-timeout 20s
 
 echo "# at ${SECONDS}s"
 # ---- the archives ----------------------------------------------------------------------------

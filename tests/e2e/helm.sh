@@ -9,7 +9,6 @@
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${ML7_CACHE:-$HOME/.cache/milvus-l7}
-own_kube=
 NSS=()
 cleanup() {
 	[ -n "${SERVE_PID:-}" ] && kill "$SERVE_PID" 2>/dev/null
@@ -17,17 +16,10 @@ cleanup() {
 	[ -d "$T_TMP/sim" ] && "$top/tests/peers/albsim/down.sh" "$T_TMP/sim" >/dev/null 2>&1
 	[ -d "$T_TMP/alb" ] && "$top/tests/peers/alb/nginx.sh" stop "$T_TMP/alb" >/dev/null 2>&1
 	for ns in "${NSS[@]}"; do kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1; done
-	[ -n "$own_kube" ] && "$top/tests/peers/kube/down.sh" "$ML7_KUBE_DIR" >/dev/null 2>&1
-	rm -rf "$T_TMP"
+	t_cleanup
 }
 trap cleanup EXIT
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	export ML7_KUBE_DIR=$T_TMP/kube
-	own_kube=1
-	"$top/tests/peers/kube/up.sh" "$ML7_KUBE_DIR" 2>"$T_TMP/kube-up.log" ||
-		{ t_fail "the kube peer starts" "$(tail -n 3 "$T_TMP/kube-up.log")"; t_done; exit 1; }
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 cp "$KUBECONFIG_FILE" "$T_TMP/kubeconfig"
 export KUBECONFIG=$T_TMP/kubeconfig
 unset HELM_BIN HELM_NAMESPACE HELM_KUBECONTEXT HELM_PLUGINS HELM_DEBUG

@@ -7,7 +7,6 @@
 # stand-in with the certificate from the ACM stand-in), delete, doctor.
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-own_kube=
 cleanup() {
 	"$top/tests/peers/albsim/down.sh" "$T_TMP/sim" >/dev/null 2>&1
 	"$top/tests/peers/albsim/down.sh" "$T_TMP/sim2" >/dev/null 2>&1
@@ -15,17 +14,10 @@ cleanup() {
 	[ -d "$T_TMP/acm" ] && "$top/tests/peers/acm/down.sh" "$T_TMP/acm" >/dev/null 2>&1
 	[ -n "${PROXY_PID:-}" ] && kill "$PROXY_PID" 2>/dev/null
 	[ -n "${NS:-}" ] && kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1
-	[ -n "$own_kube" ] && "$top/tests/peers/kube/down.sh" "$ML7_KUBE_DIR" >/dev/null 2>&1
-	rm -rf "$T_TMP"
+	t_cleanup
 }
 trap cleanup EXIT
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	export ML7_KUBE_DIR=$T_TMP/kube
-	own_kube=1
-	"$top/tests/peers/kube/up.sh" "$ML7_KUBE_DIR" 2>"$T_TMP/kube-up.log" ||
-		{ t_fail "the kube peer starts" "$(tail -n 3 "$T_TMP/kube-up.log")"; t_done; exit 1; }
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 # no AWS credentials from the machine: `ingress apply` would look certificates up in ACM
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE \
 	AWS_DEFAULT_PROFILE AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ACM \

@@ -8,17 +8,7 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$T_TMP/kube
-	if ! tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$T_TMP/kube-up.log" 2>&1; then
-		tail -n 20 "$T_TMP/kube-up.log"
-		t_fail "kube-apiserver peer starts"
-		t_done
-		exit 1
-	fi
-	trap 'tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 D=$T_TMP
 export HOME=$D/home KUBECONFIG=$KUBECONFIG_FILE
 mkdir -p "$HOME"

@@ -9,23 +9,13 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$T_TMP/kube
-	if ! tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$T_TMP/kube-up.log" 2>&1; then
-		tail -n 20 "$T_TMP/kube-up.log"
-		t_fail "kube-apiserver peer starts"
-		t_done
-		exit 1
-	fi
-	STOP_KUBE=1
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 D=$T_TMP
 node tests/peers/faultproxy/proxy.js --upstream "$KUBE_SERVER" --ca "$KUBE_CA" \
 	--cert "$KUBE_DIR/server.crt" --key "$KUBE_DIR/server.key" --port-file "$D/port" \
 	--log "$D/requests.log" --ttl 300 --connect-port-file "$D/cport" --socks-port-file "$D/sport" 2>"$D/proxy.err" &
 PROXY=$!
-trap 'kill $PROXY 2>/dev/null; [ -n "${STOP_KUBE:-}" ] && tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+trap 'kill $PROXY 2>/dev/null; t_cleanup' EXIT
 for _ in $(seq 1 200); do [ -s "$D/port" ] && [ -s "$D/cport" ] && [ -s "$D/sport" ] && break; sleep 0.05; done
 [ -s "$D/port" ] && [ -s "$D/cport" ] && [ -s "$D/sport" ] || { cat "$D/proxy.err"; t_fail "faultproxy starts"; t_done; exit 1; }
 P=https://127.0.0.1:$(cat "$D/port")

@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib.sh"
 root=${ML7_BUILD_ROOT:-build}
 SB=$top/$root/e2e-setup-${ML7_VARIANT:-plain}
-trap '"$top/tests/sandbox/down.sh" "$SB"; rm -rf "$T_TMP"' EXIT
+trap '"$top/tests/sandbox/down.sh" "$SB"; t_cleanup' EXIT
 "$top/tests/sandbox/down.sh" "$SB"
 if ! ML7_SANDBOX_QUIET=1 ML7_SANDBOX_TTL=600 "$top/tests/sandbox/up.sh" "$SB" 2>"$T_TMP/up.log"; then
 	t_fail "the sandbox starts" "$(tail -n 20 "$T_TMP/up.log")"

@@ -6,14 +6,7 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$T_TMP/kube
-	if ! tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$T_TMP/kube-up.log" 2>&1; then
-		tail -n 20 "$T_TMP/kube-up.log"; t_fail "kube-apiserver peer starts"; t_done; exit 1
-	fi
-	trap 'tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 export KUBECONFIG=$KUBECONFIG_FILE HOME=$T_TMP
 A=ml7-st-a-$$ B=ml7-st-b-$$ E=ml7-st-empty-$$
 ap() { "$KML7" raw apply "$1" -f - >/dev/null || t_fail "setup: apply $1"; }

@@ -5,14 +5,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
-if [ -z "${ML7_KUBE_DIR:-}" ]; then
-	ML7_KUBE_DIR=$T_TMP/kube
-	if ! tests/peers/kube/up.sh "$ML7_KUBE_DIR" >"$T_TMP/kube-up.log" 2>&1; then
-		tail -n 20 "$T_TMP/kube-up.log"; t_fail "kube-apiserver peer starts"; t_done; exit 1
-	fi
-	OWN_KUBE=1
-fi
-. "$ML7_KUBE_DIR/env"
+t_kube_peer
 export KUBECONFIG=$KUBECONFIG_FILE
 HOST=milvus-demo.example.test
 W=$T_TMP/peers
@@ -21,8 +14,7 @@ SRV_PID=
 cleanup() {
 	tests/peers/alb/nginx.sh stop "$W/alb" >/dev/null 2>&1
 	[[ -n $SRV_PID ]] && kill "$SRV_PID" 2>/dev/null
-	[[ -n ${OWN_KUBE:-} ]] && tests/peers/kube/down.sh "$ML7_KUBE_DIR" >/dev/null 2>&1
-	rm -rf "$T_TMP"
+	t_cleanup
 }
 trap cleanup EXIT
 
